@@ -1,0 +1,168 @@
+/*
+ * bench.h - the harness every variant links.
+ *
+ * A variant does three things with it:
+ *
+ *     bench_run run;
+ *     bench_start(&run, &spec, argc, argv);   // parse options, start the clock
+ *     ... the work, in the variant's own concurrency model ...
+ *     return bench_finish(&run, status, result_json, summary);
+ *
+ * bench_finish stops the clock, reads getrusage for the process and its
+ * children, and prints either a short human summary or (with --json) the
+ * one-line record that the benchmark scripts collect.
+ *
+ * Exit statuses (the variant contract, see DESIGN.md):
+ */
+#ifndef BENCH_H
+#define BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/types.h>
+
+enum {
+    BENCH_EXIT_OK = 0,        /* the result checked out */
+    BENCH_EXIT_WRONG = 1,     /* the result was wrong, or could not be produced */
+    BENCH_EXIT_USAGE = 2,     /* bad command line or input file */
+    BENCH_EXIT_IO_FAILED = 3, /* I/O work accounted for, but some of it failed */
+};
+
+/* ---- options ---------------------------------------------------------- */
+
+typedef enum {
+    BENCH_OPT_FLAG,     /* no argument; sets a bool */
+    BENCH_OPT_STRING,   /* any string; sets a const char * */
+    BENCH_OPT_COUNT,    /* whole number >= 1; sets a long */
+    BENCH_OPT_NATURAL,  /* whole number >= 0; sets a long */
+    BENCH_OPT_U64,      /* unsigned 64-bit number; sets a uint64_t */
+    BENCH_OPT_SECONDS,  /* non-negative decimal number; sets a double */
+    BENCH_OPT_CHOICE,   /* one of "a|b|c"; sets an int (index of the choice) */
+} bench_option_type;
+
+typedef struct {
+    const char *long_name;   /* "numbers" for --numbers */
+    char short_name;         /* 'j' for -j, or 0 */
+    bench_option_type type;
+    void *value;             /* where the parsed value goes */
+    const char *arg_name;    /* "FILE" in the help text; NULL for flags */
+    const char *help;        /* one line for --help; "(default ...)" included */
+    const char *choices;     /* for BENCH_OPT_CHOICE: "static|dynamic" */
+} bench_option;
+
+/* Terminates an option table. */
+#define BENCH_OPTIONS_END {NULL, 0, BENCH_OPT_FLAG, NULL, NULL, NULL, NULL}
+
+/* What a variant tells bench_start about itself. */
+typedef struct {
+    const char *workload;              /* "primes" */
+    const char *model;                 /* "pthread" */
+    const char *about;                 /* one line for --help */
+    long default_tasks;                /* -n when not given (0: the workload sets it) */
+    bool workers_default_to_tasks;     /* -j defaults to -n (sleep), not to nproc */
+    const bench_option *workload_options;  /* the kernel's own options, or NULL */
+    const bench_option *model_options;     /* the variant's own options, or NULL */
+    const char *operands;              /* "[CODE...]" if operands are accepted, else NULL */
+} bench_spec;
+
+/* --schedule static|dynamic, shared by the CPU-bound pool variants. */
+enum { BENCH_SCHEDULE_DYNAMIC = 0, BENCH_SCHEDULE_STATIC = 1 };
+extern int bench_schedule;
+extern const bench_option bench_schedule_options[];
+
+/* ---- one run ---------------------------------------------------------- */
+
+typedef struct {
+    const bench_spec *spec;
+    long workers;          /* -j/--workers */
+    long tasks;            /* -n/--tasks */
+    bool tasks_given;      /* -n was on the command line */
+    bool workers_given;    /* -j was on the command line */
+    bool json;             /* --json */
+    int verbose;           /* -v, repeatable */
+    char **operands;       /* what followed the options */
+    int operand_count;
+    double started;        /* monotonic clock at bench_start */
+} bench_run;
+
+/* Parses the options and starts the clock. Exits 0 after --help and 2 on a
+ * usage error, with one line on stderr naming the bad value. */
+void bench_start(bench_run *run, const bench_spec *spec, int argc, char **argv);
+
+/* For a workload that knows its task count only after reading its input:
+ * sets run->tasks (unless -n was given) and the -j default that follows. */
+void bench_set_default_tasks(bench_run *run, long tasks);
+
+/* Restarts the clock (after set-up that should not be timed, if any). */
+void bench_restart_clock(bench_run *run);
+
+/* Stops the clock, prints the summary or the --json record, and returns the
+ * exit status for main. `status` is BENCH_EXIT_OK when the result passed the
+ * workload's check. `result_json` is the inside of the "result" object, like
+ * "\"total\": 42"; `summary` is a short human line about the result. */
+int bench_finish(bench_run *run, int status, const char *result_json,
+                 const char *summary);
+
+/* ---- small helpers ---------------------------------------------------- */
+
+double bench_now(void);            /* monotonic seconds */
+long bench_cores(void);            /* online CPUs */
+
+/* Prints "prog: message" on stderr and exits with BENCH_EXIT_USAGE. */
+_Noreturn void bench_usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* Prints "prog: what: strerror(errno)" (plus a hint, if any) on stderr and
+ * exits with BENCH_EXIT_WRONG: for a system call that failed. */
+_Noreturn void bench_fail(const char *what);
+/* Same, for calls that return the error number (pthread_*). */
+_Noreturn void bench_fail_errno(int error, const char *what);
+/* Same, with a message of its own. */
+_Noreturn void bench_failf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* malloc/calloc that exit with a message instead of returning NULL. */
+void *bench_alloc(size_t count, size_t size);
+
+/* Verbose progress on stderr, printed when -v was given. */
+void bench_log(const bench_run *run, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Static scheduling: worker `worker` of `workers` owns tasks [first, end). */
+typedef struct { size_t first, end; } bench_block;
+bench_block bench_static_block(size_t tasks, long workers, long worker);
+
+/* ---- processes -------------------------------------------------------- */
+
+/* fork() that also makes the child die with its parent, so an interrupted
+ * benchmark leaves no orphan. Returns what fork returns. */
+pid_t bench_fork(void);
+/* After fork() failed for worker `started`: kills and reaps the children
+ * already started, then exits with a message naming the limit. */
+_Noreturn void bench_fork_failed(const pid_t *children, long started);
+/* Waits for one child; false (with a message) unless it exited with 0. */
+bool bench_wait_child(pid_t child);
+/* Writes/reads all of a buffer through a pipe, retrying short transfers.
+ * Return false on error or, for reads, early end of file. */
+bool bench_write_all(int fd, const void *buffer, size_t size);
+bool bench_read_all(int fd, void *buffer, size_t size);
+/* An anonymous mapping shared with children forked after it; zero-filled. */
+void *bench_shared_alloc(size_t size);
+void bench_shared_free(void *memory, size_t size);
+
+/* ---- checksums -------------------------------------------------------- */
+
+/* A 64-bit mix (splitmix64 finaliser), good for order-independent sums. */
+uint64_t bench_mix64(uint64_t x);
+
+/* ---- reading numbers from files ---------------------------------------- */
+
+/* Reads unsigned numbers, one per line, each <= max. Blank lines and
+ * anything else are usage errors naming the file and line. A missing file
+ * is a usage error too. Returns a malloc'ed array; *count gets its length. */
+uint64_t *bench_read_numbers(const char *path, uint64_t max, size_t *count);
+
+#endif
