@@ -24,6 +24,10 @@
 #include <stdlib.h>
 #include <sys/types.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum {
     BENCH_EXIT_OK = 0,        /* the result checked out */
     BENCH_EXIT_WRONG = 1,     /* the result was wrong, or could not be produced */
@@ -112,16 +116,16 @@ double bench_now(void);            /* monotonic seconds */
 long bench_cores(void);            /* online CPUs */
 
 /* Prints "prog: message" on stderr and exits with BENCH_EXIT_USAGE. */
-_Noreturn void bench_usage_error(const char *fmt, ...)
+__attribute__((noreturn)) void bench_usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
 /* Prints "prog: what: strerror(errno)" (plus a hint, if any) on stderr and
  * exits with BENCH_EXIT_WRONG: for a system call that failed. */
-_Noreturn void bench_fail(const char *what);
+__attribute__((noreturn)) void bench_fail(const char *what);
 /* Same, for calls that return the error number (pthread_*). */
-_Noreturn void bench_fail_errno(int error, const char *what);
+__attribute__((noreturn)) void bench_fail_errno(int error, const char *what);
 /* Same, with a message of its own. */
-_Noreturn void bench_failf(const char *fmt, ...)
+__attribute__((noreturn)) void bench_failf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
 /* malloc/calloc that exit with a message instead of returning NULL. */
@@ -142,7 +146,7 @@ bench_block bench_static_block(size_t tasks, long workers, long worker);
 pid_t bench_fork(void);
 /* After fork() failed for worker `started`: kills and reaps the children
  * already started, then exits with a message naming the limit. */
-_Noreturn void bench_fork_failed(const pid_t *children, long started);
+__attribute__((noreturn)) void bench_fork_failed(const pid_t *children, long started);
 /* Waits for one child; false (with a message) unless it exited with 0. */
 bool bench_wait_child(pid_t child);
 /* Writes/reads all of a buffer through a pipe, retrying short transfers.
@@ -164,5 +168,9 @@ uint64_t bench_mix64(uint64_t x);
  * anything else are usage errors naming the file and line. A missing file
  * is a usage error too. Returns a malloc'ed array; *count gets its length. */
 uint64_t *bench_read_numbers(const char *path, uint64_t max, size_t *count);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -24,6 +24,10 @@
 #include <stdint.h>
 #include <sys/epoll.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct loop loop;
 typedef struct loop_timer loop_timer;
 
@@ -59,5 +63,9 @@ void loop_stop(loop *loop);
 
 /* The loop's clock (monotonic seconds), read once per turn. */
 double loop_now(const loop *loop);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
