@@ -115,6 +115,7 @@ bench_block bench_static_block(size_t tasks, long workers, long worker)
 
 uint64_t bench_mix64(uint64_t x)
 {
+    x += 0x9e3779b97f4a7c15ULL;   /* so that 0 does not map to 0 */
     x ^= x >> 30;
     x *= 0xbf58476d1ce4e5b9ULL;
     x ^= x >> 27;

@@ -159,7 +159,8 @@ void bench_shared_free(void *memory, size_t size);
 
 /* ---- checksums -------------------------------------------------------- */
 
-/* A 64-bit mix (splitmix64 finaliser), good for order-independent sums. */
+/* A 64-bit mix (one splitmix64 step: add the golden gamma, then the
+ * finaliser), good for checksums; mix(0) != 0. */
 uint64_t bench_mix64(uint64_t x);
 
 /* ---- reading numbers from files ---------------------------------------- */
