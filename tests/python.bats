@@ -1,0 +1,92 @@
+#!/usr/bin/env bats
+# python: the Python variants (issue 6) keep the C variants' contract: the
+# same result object as the C serial variant at small sizes, the same record
+# keys (run_record checks them), exit 2 and one line naming the bad value on
+# a usage error. Only the plain pass: sanitizers do not apply to Python.
+bats_require_minimum_version 1.5.0
+load helpers
+
+# The Python models of each workload, as the notes used them.
+PY_MODELS_CPU="py-serial py-threads py-processes"
+PY_MODELS_WITH_ASYNCIO="py-serial py-threads py-processes py-asyncio"
+
+# Every Python model of a workload gives the C serial variant's result object.
+agrees_with_c_serial() {  # agrees_with_c_serial workload "models" args...
+    local workload=$1 models=$2; shift 2
+    run_record "$workload" serial "$@"
+    local expected expected_tasks model workers
+    expected=$(jq -c .result <<<"$record")
+    expected_tasks=$(json .tasks "$record")
+    for model in $models; do
+        worker_counts="1 2 3"
+        [ "$model" = py-serial ] && worker_counts=1
+        for workers in $worker_counts; do
+            run_record "$workload" "$model" -j "$workers" "$@"
+            [ "$(jq -c .result <<<"$record")" = "$expected" ] || {
+                echo "$workload-$model -j $workers $*: $(jq -c .result <<<"$record") != $expected"; return 1; }
+            [ "$model" = py-serial ] || [ "$(json .workers "$record")" -eq "$workers" ]
+            [ "$(json .tasks "$record")" -eq "$expected_tasks" ]
+        done
+    done
+}
+
+# The usage errors every variant shares.
+common_usage_errors() {  # common_usage_errors program
+    expect_usage_error "'0'" "$1" -j 0
+    expect_usage_error "'abc'" "$1" -j abc
+    expect_usage_error "'-1'" "$1" -n -1
+    expect_usage_error "'2x'" "$1" --tasks 2x
+    expect_usage_error "--frobnicate" "$1" --frobnicate
+    expect_usage_error "stray" "$1" stray
+    expect_usage_error "--workers" "$1" -j
+}
+
+setup() {
+    plain_only
+}
+
+@test "python: launchers are installed for every Python variant" {
+    local source workload model
+    for source in workloads/*/py-*.py; do
+        workload=$(basename "$(dirname "$source")")
+        model=$(basename "$source" .py)
+        [ -x "$BIN/$workload-$model" ] || { echo "no $BIN/$workload-$model"; false; }
+        head -1 "$BIN/$workload-$model" | grep -q '^#!/bin/sh'
+        grep -q '/usr/bin/python3' "$BIN/$workload-$model"
+    done
+}
+
+@test "python: primes agrees with primes-serial, in every Python model" {
+    printf '%s\n' 0 1 2 3 4 25 2147483647 1000000007 999999999989 15 > "$BATS_TEST_TMPDIR/small.txt"
+    agrees_with_c_serial primes "$PY_MODELS_WITH_ASYNCIO" --numbers "$BATS_TEST_TMPDIR/small.txt"
+    [ "$(json .result.primes "$record")" -eq 5 ]
+    run_record primes serial -n 13
+    expected=$(jq -c .result <<<"$record")
+    run_record primes py-processes -n 13 -j 2
+    [ "$(jq -c .result <<<"$record")" = "$expected" ]
+}
+
+@test "python: primes usage errors exit 2 with one line naming the value" {
+    common_usage_errors "$BIN/primes-py-serial"     # the parsing is bench.py's, shared
+    for model in $PY_MODELS_WITH_ASYNCIO; do
+        expect_usage_error "'0'" "$BIN/primes-$model" -j 0
+        expect_usage_error "no-such-file" "$BIN/primes-$model" --numbers /no-such-file
+    done
+    printf '7\n12x\n' > "$BATS_TEST_TMPDIR/bad.txt"
+    expect_usage_error "bad.txt:2" "$BIN/primes-py-serial" --numbers "$BATS_TEST_TMPDIR/bad.txt"
+    printf '18446744073709551616\n' > "$BATS_TEST_TMPDIR/big.txt"
+    expect_usage_error "big.txt:1" "$BIN/primes-py-serial" --numbers "$BATS_TEST_TMPDIR/big.txt"
+}
+
+@test "python: primes defaults, summary and help match the C variants" {
+    run_record primes py-serial -n 2
+    [ "$(json .workers "$record")" -eq 1 ]
+    run_record primes py-asyncio -n 3
+    [ "$(json .workers "$record")" -eq 3 ]     # -j defaults to the task count, as primes-eventloop
+    run "$BIN/primes-py-threads" -n 7
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"verified: 7 of 7 numbers are prime"* ]]
+    run "$BIN/primes-py-processes" --help
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"--workers"* && "$output" == *"--numbers"* && "$output" == *"--json"* ]]
+}
