@@ -90,3 +90,19 @@ setup() {
     [ "$status" -eq 0 ]
     [[ "$output" == *"--workers"* && "$output" == *"--numbers"* && "$output" == *"--json"* ]]
 }
+
+@test "python: sum agrees with sum-serial and the formula, in every Python model" {
+    agrees_with_c_serial sum "$PY_MODELS_CPU" -n 20 --count 1000
+    [ "$(json .result.total "$record")" -eq $((20 * 1000 * 999 / 2)) ]
+    agrees_with_c_serial sum py-processes -n 7 --count 0
+    run_record sum py-threads --count 10
+    [ "$(json .tasks "$record")" -eq 300 ]     # the default, as in C
+}
+
+@test "python: sum usage errors exit 2 with one line naming the value" {
+    common_usage_errors "$BIN/sum-py-threads"
+    for model in $PY_MODELS_CPU; do
+        expect_usage_error "'-5'" "$BIN/sum-$model" --count -5
+    done
+    expect_usage_error "64 bits" "$BIN/sum-py-serial" -n 300 --count 4294967296
+}
