@@ -1,0 +1,71 @@
+/*
+ * fixes.c - reference solution: each update made atomic.
+ *
+ * With a mutex, the read, the gap and the write run as one step: another
+ * thread that wants the value waits at pthread_mutex_lock. With an atomic
+ * read-modify-write (atomic_fetch_add), the processor does the read and the
+ * write as one indivisible instruction (lock xadd on x86), so there is no
+ * gap to widen at all: race_window() has nothing left to separate.
+ */
+#include "races.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+long counter;
+pthread_mutex_t counter_lock = PTHREAD_MUTEX_INITIALIZER;
+atomic_long atomic_counter;
+long balance;
+pthread_mutex_t balance_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void lock(pthread_mutex_t *mutex)
+{
+    int error = pthread_mutex_lock(mutex);
+    if (error != 0) {
+        fprintf(stderr, "pthread_mutex_lock: %s\n", strerror(error));
+        exit(1);
+    }
+}
+
+static void unlock(pthread_mutex_t *mutex)
+{
+    int error = pthread_mutex_unlock(mutex);
+    if (error != 0) {
+        fprintf(stderr, "pthread_mutex_unlock: %s\n", strerror(error));
+        exit(1);
+    }
+}
+
+void counter_update_mutex(long amount)
+{
+    lock(&counter_lock);
+    long seen = counter;
+    race_window();
+    counter = seen + amount;
+    unlock(&counter_lock);
+}
+
+void counter_update_atomic(long amount)
+{
+    race_window();   /* harmless now: nothing was read yet */
+    atomic_fetch_add(&atomic_counter, amount);
+}
+
+void bank_deposit(long amount)
+{
+    lock(&balance_lock);
+    long seen = balance;
+    race_window();
+    balance = seen + amount;
+    unlock(&balance_lock);
+}
+
+void bank_withdraw(long amount)
+{
+    lock(&balance_lock);
+    long seen = balance;
+    race_window();
+    balance = seen - amount;
+    unlock(&balance_lock);
+}
