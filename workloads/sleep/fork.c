@@ -54,6 +54,17 @@ static long reap_ended(bool *children_ok)
     return reaped;
 }
 
+/* Adds a stop signal to the set, unless the process was started with it
+ * ignored (as `nohup` or a background job of a script does). */
+static void watch_unless_ignored(sigset_t *watched, int signal_number)
+{
+    struct sigaction current;
+    if (sigaction(signal_number, NULL, &current) != 0)
+        bench_fail("sigaction");
+    if (current.sa_handler != SIG_IGN)
+        sigaddset(watched, signal_number);
+}
+
 /* After SIGINT or SIGTERM: kills and reaps every child, then dies of the signal. */
 static void stop_children(const pid_t *children, long count, long running, int signal_number,
                           const sigset_t *previous_mask)
@@ -86,8 +97,8 @@ int main(int argc, char **argv)
     sigset_t watched, previous_mask;
     sigemptyset(&watched);
     sigaddset(&watched, SIGCHLD);
-    sigaddset(&watched, SIGINT);
-    sigaddset(&watched, SIGTERM);
+    watch_unless_ignored(&watched, SIGINT);
+    watch_unless_ignored(&watched, SIGTERM);
     if (sigprocmask(SIG_BLOCK, &watched, &previous_mask) != 0)
         bench_fail("sigprocmask");
 
