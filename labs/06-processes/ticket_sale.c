@@ -1,0 +1,133 @@
+/*
+ * ticket_sale - the notes' ticket sale: several processes buy from one file.
+ *
+ * The parent writes the number of tickets into tickets.txt, forks the
+ * buyers, and waits. Each buyer opens the file itself, calls
+ * buy_one_ticket() until it has its share or the tickets are gone, and
+ * reports how many it bought through a pipe. The parent adds up the
+ * reports, reaps every child with waitpid, and checks: tickets sold equals
+ * tickets there were, the file ends at 0, no zombie child is left.
+ *
+ * usage: ticket_sale [buyers [tickets_per_buyer [tickets]]]   (8 100 500)
+ *        LAB_DELAY_US=1000 ticket_sale    widens the race window
+ * Last line: "ok: ..." (exit 0) or "FAIL: ..." (exit 1).
+ */
+#include "children.h"
+#include "tickets.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define TICKETS_FILE "tickets.txt"
+
+typedef struct { int buyer; long bought; int failed; } purchase_report;
+
+static void buy_and_report(int buyer, long wanted, int report_fd)
+{
+    purchase_report report = { buyer, 0, 0 };
+    int tickets_fd = open(TICKETS_FILE, O_RDWR);     /* our own open file description */
+    if (tickets_fd < 0) {
+        fprintf(stderr, "buyer %d: open %s: %s\n", buyer, TICKETS_FILE, strerror(errno));
+        report.failed = 1;
+    }
+    while (!report.failed && report.bought < wanted) {
+        int result = buy_one_ticket(tickets_fd);
+        if (result < 0)
+            report.failed = 1;
+        if (result <= 0)
+            break;
+        report.bought++;
+    }
+    report.failed |= negative_count_seen;
+    if (write(report_fd, &report, sizeof report) != sizeof report)   /* < PIPE_BUF: atomic */
+        fprintf(stderr, "buyer %d: write to pipe: %s\n", buyer, strerror(errno));
+    _exit(report.failed ? 1 : 0);
+}
+
+int main(int argc, char **argv)
+{
+    int buyers = argc > 1 ? atoi(argv[1]) : 8;
+    long tickets_per_buyer = argc > 2 ? atol(argv[2]) : 100;
+    long tickets = argc > 3 ? atol(argv[3]) : 500;
+    if (buyers <= 0 || buyers > 1000 || tickets_per_buyer <= 0 || tickets < 0) {
+        fprintf(stderr, "usage: ticket_sale [buyers (1-1000) [tickets_per_buyer [tickets]]]\n");
+        return 2;
+    }
+    int tickets_fd = open(TICKETS_FILE, O_RDWR | O_CREAT | O_TRUNC, 0644);
+    if (tickets_fd < 0 || write_ticket_count(tickets_fd, tickets) != 0 || close(tickets_fd) != 0) {
+        fprintf(stderr, "ticket_sale: cannot set up %s: %s\n", TICKETS_FILE, strerror(errno));
+        return 1;
+    }
+    int report_pipe[2];
+    if (pipe(report_pipe) != 0) {
+        perror("pipe");
+        return 1;
+    }
+    pid_t *buyer_pids = calloc(buyers, sizeof *buyer_pids);
+    if (buyer_pids == NULL) {
+        perror("calloc");
+        return 1;
+    }
+    int started = 0;
+    for (; started < buyers; started++) {
+        buyer_pids[started] = fork();
+        if (buyer_pids[started] < 0) {
+            fprintf(stderr, "fork: %s (after %d buyers)\n", strerror(errno), started);
+            break;
+        }
+        if (buyer_pids[started] == 0) {
+            close(report_pipe[0]);
+            buy_and_report(started, tickets_per_buyer, report_pipe[1]);
+        }
+    }
+    close(report_pipe[1]);                /* now EOF comes when every buyer is done */
+
+    long sold = 0;
+    int failed_buyers = 0;
+    purchase_report report;
+    while (read(report_pipe[0], &report, sizeof report) == sizeof report) {
+        sold += report.bought;
+        failed_buyers += report.failed;
+    }
+    close(report_pipe[0]);
+    int unclean_exits = 0;
+    for (int buyer = 0; buyer < started; buyer++) {
+        int status = 0;
+        pid_t reaped;
+        while ((reaped = waitpid(buyer_pids[buyer], &status, 0)) < 0 && errno == EINTR) { }
+        if (reaped < 0)
+            fprintf(stderr, "waitpid %d: %s\n", (int)buyer_pids[buyer], strerror(errno));
+        if (reaped < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+            unclean_exits++;
+    }
+    free(buyer_pids);
+    int zombies = count_zombie_children(1);
+
+    tickets_fd = open(TICKETS_FILE, O_RDONLY);
+    long tickets_left = tickets_fd < 0 ? -1 : read_ticket_count(tickets_fd);
+    if (tickets_fd >= 0)
+        close(tickets_fd);
+    if (unlink(TICKETS_FILE) != 0)
+        perror("unlink " TICKETS_FILE);
+
+    long expected_sold = (long)started * tickets_per_buyer < tickets ? (long)started * tickets_per_buyer : tickets;
+    printf("%d buyers wanted %ld each; %ld tickets: sold %ld, file says %ld left\n",
+           started, tickets_per_buyer, tickets, sold, tickets_left);
+    if (started < buyers || failed_buyers > 0 || unclean_exits > 0 || zombies != 0)
+        printf("FAIL: %d of %d buyers started, %d reported errors or a negative count, "
+               "%d exited uncleanly, %d zombies left\n",
+               started, buyers, failed_buyers, unclean_exits, zombies);
+    else if (sold != expected_sold || tickets_left != tickets - expected_sold)
+        printf("FAIL: sold %ld tickets of %ld (expected %ld), file ends at %ld (expected %ld)\n",
+               sold, tickets, expected_sold, tickets_left, tickets - expected_sold);
+    else {
+        printf("ok: exactly %ld sold, file ends at %ld, no zombie\n", sold, tickets_left);
+        return 0;
+    }
+    return 1;
+}
