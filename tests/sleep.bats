@@ -89,6 +89,7 @@ check_sleep_record() {  # check_sleep_record tasks seconds
         expect_usage_error "'-1'" "$BIN/sleep-$model" --seconds -1
         expect_usage_error "'abc'" "$BIN/sleep-$model" --seconds abc
         expect_usage_error "'nan'" "$BIN/sleep-$model" --seconds nan
+        expect_usage_error "more than 1e9 seconds" "$BIN/sleep-$model" --seconds 1e10
         [ "$model" = pthread ] || expect_usage_error "--stack-kib" "$BIN/sleep-$model" --stack-kib 64
     done
     need_models pthread

@@ -16,6 +16,8 @@ const bench_option sleep_options[] = {
 
 void sleep_setup(const bench_run *run, sleep_job *job, bool shared)
 {
+    if (wait_seconds > 1e9)   /* about 32 years: beyond any test, and time_t stays exact */
+        bench_usage_error("--seconds: '%g' is more than 1e9 seconds", wait_seconds);
     job->seconds = wait_seconds;
     job->count = (size_t)run->tasks;
     job->shared = shared;

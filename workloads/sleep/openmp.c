@@ -18,6 +18,7 @@
  */
 #include "kernel.h"
 
+#include <limits.h>
 #include <omp.h>
 #include <stdio.h>
 #include <string.h>
@@ -53,6 +54,8 @@ int main(int argc, char **argv)
     bench_run run;
     sleep_job job;
     bench_start(&run, &spec, argc, argv);
+    if (run.workers > INT_MAX)
+        bench_usage_error("--workers: '%ld' is more threads than OpenMP can ask for", run.workers);
     sleep_setup(&run, &job, false);
     if (atexit(report_failed_start) != 0)
         bench_failf("atexit: could not register the exit handler");
