@@ -138,6 +138,10 @@ def start(workload, model, about, workload_options=None, model_options=None,
     if operands:
         parser.add_argument("operands", nargs="*", metavar=operands, help=argparse.SUPPRESS)
     options = parser.parse_args()
+    # Ctrl-C ends the run at once, as it ends a C variant, instead of raising
+    # KeyboardInterrupt and waiting for the pool's queued tasks; the workers
+    # of a process pool follow (die_with_parent), threads end with the process.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     run = Run(workload, model, options, workers_default_to_tasks)
     set_default_tasks(run, options.tasks or default_tasks)
     return run

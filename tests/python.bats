@@ -106,3 +106,51 @@ setup() {
     done
     expect_usage_error "64 bits" "$BIN/sum-py-serial" -n 300 --count 4294967296
 }
+
+@test "python: sleep agrees with sleep-serial; the concurrent models wait at once" {
+    agrees_with_c_serial sleep "py-serial" -n 3 --seconds 0.05
+    for model in py-threads py-processes py-asyncio; do
+        run_record sleep "$model" -n 12 --seconds 0.3
+        [ "$(jq -c .result <<<"$record")" = '{"completed":12}' ]
+        [ "$(json .workers "$record")" -eq 12 ]                       # one per task by default
+        jq -e '.wall_s >= 0.3 and .wall_s < 3.6' <<<"$record" >/dev/null   # not 12 x 0.3 s one after another
+    done
+    run_record sleep py-threads -n 4 -j 2 --seconds 0.2                # a pool: two rounds
+    jq -e '.wall_s >= 0.4' <<<"$record" >/dev/null
+    run_record sleep py-asyncio -n 4 -j 1 --seconds 0.1                # the semaphore lets one in at a time
+    jq -e '.wall_s >= 0.4' <<<"$record" >/dev/null
+}
+
+@test "python: sleep usage errors exit 2 with one line naming the value" {
+    common_usage_errors "$BIN/sleep-py-asyncio"
+    for model in $PY_MODELS_WITH_ASYNCIO; do
+        expect_usage_error "'-1'" "$BIN/sleep-$model" --seconds -1
+    done
+    expect_usage_error "'soon'" "$BIN/sleep-py-threads" --seconds soon
+    expect_usage_error "'inf'" "$BIN/sleep-py-threads" --seconds inf
+}
+
+@test "python: an interrupted py-processes run leaves no process behind" {
+    "$BIN/sleep-py-processes" -n 6 --seconds 30 3>&- &
+    local parent=$!
+    for _ in $(seq 50); do
+        [ "$(pgrep -c -P "$parent")" -ge 6 ] && break
+        sleep 0.1
+    done
+    local workers
+    workers=$(pgrep -P "$parent" | tr '\n' ' ')
+    [ -n "$workers" ]
+    kill -INT "$parent"
+    local exit_status=0
+    wait "$parent" || exit_status=$?
+    [ "$exit_status" -eq 130 ]      # died of SIGINT, as a C variant does
+    local worker state
+    for worker in $workers; do      # gone, or dead and waiting for init to reap it
+        for _ in $(seq 30); do
+            state=$(ps -o stat= -p "$worker") || break
+            [[ $state == Z* ]] && break
+            sleep 0.1
+        done
+        [ -z "$state" ] || [[ $state == Z* ]] || { echo "worker $worker still running ($state)"; false; }
+    done
+}
