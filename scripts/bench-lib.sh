@@ -1,0 +1,369 @@
+# scripts/bench-lib.sh - the functions of scripts/bench.sh (sourced by it).
+# They share its variables: repo, bin_dir, run_dir, scratch, size, cores,
+# pin_prefix, and the case arrays filled by discover_cases.
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+format_seconds() {  # 75.3 -> 1m15s
+    awk -v s="$1" 'BEGIN { s = int(s + 0.5); if (s >= 60) printf "%dm%02ds", s / 60, s % 60; else printf "%ds", s }'
+}
+
+# Writes a file whole: stdin goes to a temporary name, then is renamed.
+write_whole() {  # write_whole path < content
+    cat > "$1.tmp" && mv "$1.tmp" "$1"
+}
+
+write_run_status() {  # status: running, partial, complete, failed
+    jq -n --arg status "$1" --arg size "$size" --arg started "$(date -u -d "@$started_at" +%FT%TZ)" \
+        --arg ended "$(date -u +%FT%TZ)" --arg bin "$bin_dir" \
+        '{status: $status, size: $size, started: $started, ended: $ended, bin_dir: $bin}' |
+        write_whole "$run_dir/run.json"
+}
+
+write_machine_json() {
+    local load cflags
+    read -r load _ < /proc/loadavg
+    cflags=$(make -s --no-print-directory print-build-flags 2>/dev/null || echo unknown)
+    jq -n \
+        --arg host "$(hostname)" \
+        --arg cpu "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)" \
+        --argjson nproc "$cores" \
+        --argjson memory_kib "$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)" \
+        --arg kernel "$(uname -sr)" \
+        --arg compiler "$(${CC:-cc} --version | head -1)" \
+        --arg flags "$cflags" \
+        --arg hyperfine "$(hyperfine --version)" \
+        --arg gnuplot "$(gnuplot --version)" \
+        --arg commit "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')" \
+        --arg date "$(date -u +%FT%TZ)" \
+        --argjson load "$load" \
+        --arg loadavg "$(cut -d' ' -f1-3 /proc/loadavg)" \
+        --arg pinned "${pin_list:-no}" \
+        --arg size "$size" \
+        '{host: $host, cpu_model: $cpu, nproc: $nproc, memory_kib: $memory_kib, kernel: $kernel,
+          compiler: $compiler, build_flags: $flags, hyperfine: $hyperfine, gnuplot: $gnuplot,
+          git_commit: $commit, date: $date, load_average: $loadavg,
+          busy_at_start: ($load > ($nproc * 0.25)), pinned_cpus: $pinned, size: $size}'
+}
+
+# ---- child processes: each in its own process group, so that one kill
+# ---- reaches hyperfine, the variant and the variant's own children.
+child_group=""
+run_in_group() {  # run_in_group stdout-file stderr-file command... ; returns its status
+    local out=$1 err=$2; shift 2
+    setsid "$@" > "$out" 2> "$err" &
+    child_group=$!
+    wait "$child_group"
+    local status=$?
+    child_group=""
+    return $status
+}
+
+kill_child_group() {
+    [ -n "$child_group" ] || return 0
+    kill -TERM -- "-$child_group" 2>/dev/null
+    local waited=0
+    while kill -0 -- "-$child_group" 2>/dev/null && [ $waited -lt 50 ]; do
+        sleep 0.1; waited=$((waited + 1))
+    done
+    kill -KILL -- "-$child_group" 2>/dev/null
+    wait "$child_group" 2>/dev/null
+    child_group=""
+}
+
+servers_dir=""
+start_servers_if_needed() {
+    local index needed=0
+    for index in "${!case_ids[@]}"; do
+        [ "${case_servers[$index]}" = flags ] && needed=1
+    done
+    [ $needed = 1 ] || return 0
+    servers_dir=$scratch/servers
+    mkdir -p "$servers_dir"
+    export FLAGS_SERVERS_DIR=$servers_dir
+    if [ -x scripts/flagservers.sh ] &&
+        scripts/flagservers.sh start "$servers_dir" > "$scratch/servers.log" 2>&1; then
+        say "flag servers: LOCAL :$(cat "$servers_dir/local.port" 2>/dev/null)" \
+            "DELAY :$(cat "$servers_dir/delay.port" 2>/dev/null) ERROR :$(cat "$servers_dir/error.port" 2>/dev/null)"
+        return 0
+    fi
+    say "flag servers did not start: $(tail -1 "$scratch/servers.log" 2>/dev/null || echo 'no scripts/flagservers.sh')"
+    for index in "${!case_ids[@]}"; do
+        [ "${case_servers[$index]}" = flags ] && set_case_status "$index" "failed: the flag servers did not start"
+    done
+}
+
+stop_servers() {
+    [ -n "$servers_dir" ] || return 0
+    scripts/flagservers.sh stop "$servers_dir" > /dev/null 2>&1 || say "flagservers.sh stop failed"
+    servers_dir=""
+}
+
+cleanup() {
+    kill_child_group
+    stop_servers
+    [ -n "${scratch:-}" ] && rm -rf -- "$scratch"
+}
+
+on_interrupt() {
+    trap '' INT TERM
+    say "interrupted: stopping, keeping what finished"
+    kill_child_group
+    stop_servers
+    finish_run partial
+    say "partial results: $run_dir"
+    exit 130
+}
+
+# CSVs, plots and report from whatever is in the folder; then the run status.
+finish_run() {  # finish_run complete|failed|partial
+    /usr/bin/python3 scripts/bench_collect.py "$run_dir" || say "collecting the CSVs failed"
+    if [ "$1" != partial ]; then
+        /usr/bin/python3 scripts/plots.py "$run_dir" || say "plotting failed"
+    fi
+    write_run_status "$1"
+    if [ "$1" != partial ]; then
+        REPORT=$report_path scripts/report.sh "$run_dir" || say "the report failed"
+    fi
+}
+
+# ---- cases --------------------------------------------------------------
+case_ids=() case_labels=() case_workloads=() case_models=() case_params=() case_values=()
+case_args=() case_runs=() case_warmups=() case_ok=() case_status=() case_kinds=()
+case_servers=() case_durations=() case_check_walls=() case_same=()
+workloads=()
+
+# Sets the variables a workload's bench.conf sets, with the generic default
+# for a workload without one: every model once, at its default size, -j cores.
+load_conf() {  # load_conf workload
+    local conf=workloads/$1/bench.conf
+    kind=generic runs=3 warmup=1 servers="" ok_status=0 duration="" cases=""
+    if [ -f "$conf" ]; then
+        BENCH_SIZE=$size CORES=$cores SCRATCH=$scratch source "$conf"
+    else
+        cases="* workers $cores -j {}"
+    fi
+    [ "$size" = tiny ] && runs=2 warmup=0
+    if [ "$size" = quick ] && [ "$runs" -gt 3 ]; then runs=3; fi
+    return 0
+}
+
+model_matches() {  # model_matches model globs named-models
+    local model=$1 glob
+    local IFS=,
+    for glob in $2; do
+        if [ "$glob" = others ]; then
+            [[ " $3 " == *" $model "* ]] || return 0
+        elif [[ $model == $glob ]]; then
+            return 0
+        fi
+    done
+    return 1
+}
+
+add_case() {  # add_case workload model param value runs warmup args
+    local index=${#case_ids[@]}
+    local id="$1-$2-$3-$4"
+    case_ids+=("${id//[^A-Za-z0-9._-]/_}")
+    case_labels+=("$1-$2 $3=$4")
+    case_workloads+=("$1") case_models+=("$2") case_params+=("$3") case_values+=("$4")
+    case_runs+=("$5") case_warmups+=("$6") case_args+=("$7")
+    case_ok+=("$ok_status") case_kinds+=("$kind") case_servers+=("$servers")
+    case_durations+=("$duration") case_status+=(unchecked) case_check_walls+=(0)
+    case_same+=("$([ "$kind" = cpu ] && echo 1 || echo 0)")
+    write_case_json "$index"
+}
+
+write_case_json() {  # write_case_json index
+    local i=$1
+    jq -n --arg id "${case_ids[$i]}" --arg workload "${case_workloads[$i]}" \
+        --arg model "${case_models[$i]}" --arg kind "${case_kinds[$i]}" \
+        --arg param "${case_params[$i]}" --arg value "${case_values[$i]}" \
+        --arg args "${case_args[$i]}" --argjson runs "${case_runs[$i]}" \
+        --argjson warmup "${case_warmups[$i]}" --arg status "${case_status[$i]}" \
+        --arg duration "${case_durations[$i]}" --argjson check_wall "${case_check_walls[$i]}" \
+        --arg pinned "${pin_list:-}" \
+        '{id: $id, workload: $workload, model: $model, kind: $kind, param: $param,
+          value: $value, args: $args, runs: $runs, warmup: $warmup, status: $status,
+          duration_s: (if $duration == "" then null else ($duration | tonumber) end),
+          check_wall_s: $check_wall, pinned_cpus: $pinned}' |
+        write_whole "$run_dir/cases/${case_ids[$i]}.json"
+}
+
+set_case_status() {  # set_case_status index status
+    case_status[$1]=$2
+    write_case_json "$1"
+}
+
+discover_cases() {
+    local path name workload model
+    declare -A models_of=()
+    for path in "$bin_dir"/*-*; do
+        [ -f "$path" ] && [ -x "$path" ] || continue
+        name=${path##*/}
+        workload=${name%%-*} model=${name#*-}
+        if [ -n "${BENCH_WORKLOADS:-}" ] && [[ " $BENCH_WORKLOADS " != *" $workload "* ]]; then
+            continue
+        fi
+        models_of[$workload]+="$model "
+    done
+    [ ${#models_of[@]} -gt 0 ] || return 1
+    mapfile -t workloads < <(printf '%s\n' "${!models_of[@]}" | sort)
+    for workload in "${workloads[@]}"; do
+        load_conf "$workload"
+        expand_cases "$workload" "${models_of[$workload]}"
+    done
+}
+
+expand_cases() {  # expand_cases workload "models..."
+    local workload=$1 models=$2 line globs param values rest named="" model value
+    local line_runs line_warmup args word covered=" "
+    while read -r globs param values rest; do
+        [ -n "$globs" ] && [[ $globs != \#* ]] || continue
+        [ "$values" = scan ] && values=$(seq -s, 1 $((2 * cores)))
+        line_runs=$runs line_warmup=$warmup args=""
+        for word in $rest; do
+            case $word in
+            runs=*) [ "$size" = tiny ] || line_runs=${word#runs=} ;;
+            warmup=*) [ "$size" = tiny ] || line_warmup=${word#warmup=} ;;
+            *) args+="$word " ;;
+            esac
+        done
+        local matched=""
+        for model in $models; do
+            model_matches "$model" "$globs" "$named" || continue
+            matched+="$model "
+            for value in ${values//,/ }; do
+                add_case "$workload" "$model" "$param" "$value" "$line_runs" "$line_warmup" \
+                    "${args//\{\}/$value}"
+            done
+        done
+        named+="$matched" covered+="$matched"
+    done <<< "$cases"
+    # A model that no line names still runs once, generically.
+    for model in $models; do
+        [[ "$covered" == *" $model "* ]] || add_case "$workload" "$model" workers "$cores" \
+            "$runs" "$warmup" "-j $cores"
+    done
+}
+
+variant_command() {  # variant_command index -> the words, one per line
+    local i=$1
+    printf '%s\n' "$bin_dir/${case_workloads[$i]}-${case_models[$i]}" --json
+    printf '%s\n' ${case_args[$i]}
+}
+
+check_case() {  # check_case index: runs it once with --json and checks the record
+    local i=$1
+    local record=$run_dir/records/${case_ids[$i]}.check.json errors=$scratch/check.err status reason
+    [ "${case_status[$i]}" = unchecked ] || return 0
+    mapfile -t command < <(variant_command "$i")
+    printf 'bench: check %-40s ' "${case_labels[$i]}" >&2
+    run_in_group "$record.tmp" "$errors" "${pin_prefix[@]}" timeout -k 5 900 "${command[@]}"
+    status=$?
+    mv "$record.tmp" "$record"
+    reason=$(check_record "$i" "$record" "$status" "$errors")
+    if [ -z "$reason" ]; then
+        case_check_walls[$i]=$(jq '.wall_s' "$record")
+        set_case_status "$i" ok
+        printf 'ok (%.2f s)\n' "${case_check_walls[$i]}" >&2
+    else
+        set_case_status "$i" "failed: $reason"
+        printf 'FAILED: %s\n' "$reason" >&2
+    fi
+}
+
+check_record() {  # check_record index record status stderr-file -> reason, or nothing
+    local i=$1 record=$2 status=$3 errors=$4 keys
+    local expected="workload,model,workers,tasks,wall_s,user_s,sys_s,maxrss_kib,children_maxrss_kib,vol_ctx,invol_ctx,result,verified"
+    if [[ " ${case_ok[$i]} " != *" $status "* ]]; then
+        echo "exit status $status ($(tail -1 "$errors" | cut -c1-150))"
+        return
+    fi
+    if ! keys=$(jq -se 'if length == 1 then .[0] | keys_unsorted | join(",") else error("records: \(length)") end' \
+        "$record" 2>/dev/null); then
+        echo "not one JSON record on stdout"
+        return
+    fi
+    [ "$keys" = "\"$expected\"" ] || { echo "record keys: $keys"; return; }
+    [ "$(jq -r .workload "$record")-$(jq -r .model "$record")" = \
+        "${case_workloads[$i]}-${case_models[$i]}" ] || { echo "record names another variant"; return; }
+    [ "$(jq -r .verified "$record")" = true ] || [ "$status" != 0 ] ||
+        { echo "exit 0 but verified is not true"; return; }
+    [ "$status" = 0 ] || [ "$(jq -r .verified "$record")" = false ] || [ "$status" = 3 ] ||
+        { echo "exit $status with verified true"; return; }
+}
+
+# CPU-bound workloads compute the same answer in every model: a row whose
+# result differs from serial's (same size) is refused, whatever it claims.
+compare_results_with_serial() {
+    local i j reference
+    for i in "${!case_ids[@]}"; do
+        [ "${case_same[$i]}" = 1 ] && [ "${case_status[$i]}" = ok ] || continue
+        reference=""
+        for j in "${!case_ids[@]}"; do
+            if [ "${case_models[$j]}" = serial ] && [ "${case_status[$j]}" = ok ] &&
+                [ "${case_workloads[$j]}" = "${case_workloads[$i]}" ] &&
+                same_size "$i" "$j"; then
+                reference=$(jq -c .result "$run_dir/records/${case_ids[$j]}.check.json")
+                break
+            fi
+        done
+        [ -n "$reference" ] || continue
+        if [ "$(jq -c .result "$run_dir/records/${case_ids[$i]}.check.json")" != "$reference" ]; then
+            set_case_status "$i" "failed: wrong result $(jq -c .result "$run_dir/records/${case_ids[$i]}.check.json"), serial gives $reference"
+            say "REFUSED ${case_labels[$i]}: ${case_status[$i]}"
+        fi
+    done
+}
+
+same_size() {  # two cases of one workload at the same size (workers aside)
+    local i=$1 j=$2
+    if [ "${case_params[$i]}" = workers ]; then
+        [ "${case_params[$j]}" = workers ]
+    else
+        [ "${case_params[$j]}" = "${case_params[$i]}" ] && [ "${case_values[$j]}" = "${case_values[$i]}" ]
+    fi
+}
+
+case_estimate() {  # seconds the timing of case index should take
+    local i=$1
+    awk -v wall="${case_check_walls[$i]}" -v n=$((case_runs[$i] + case_warmups[$i])) \
+        'BEGIN { print (wall + 0.01) * n }'
+}
+
+time_case() {  # time_case index: hyperfine, then its JSON and the last record
+    local i=$1
+    local id=${case_ids[$i]} status
+    local raw=$run_dir/raw/$id.json record=$run_dir/records/$id.json
+    local elapsed left options=()
+    elapsed=$(($(date +%s) - timing_started))
+    left=$(awk -v e="$elapsed" -v total="$estimate_total" -v left="$estimate_left" \
+        'BEGIN { done = total - left; r = (done > 0 && e > 0) ? e / done : 1; print left * r }')
+    printf 'bench: [%d/%d] %-38s elapsed %s, about %s left\n' "$timed" "$timed_total" \
+        "${case_labels[$i]}" "$(format_seconds "$(($(date +%s) - started_at))")" \
+        "$(format_seconds "$left")" >&2
+    [ "${case_ok[$i]}" != 0 ] && options+=(--ignore-failure)
+    mapfile -t command < <(variant_command "$i")
+    run_in_group "$scratch/hyperfine.out" "$scratch/hyperfine.err" "${pin_prefix[@]}" \
+        hyperfine -N --style none --runs "${case_runs[$i]}" --warmup "${case_warmups[$i]}" \
+        "${options[@]}" --export-json "$raw.tmp" --output "$record.tmp" \
+        --command-name "${case_labels[$i]}" -- "${command[*]}"
+    status=$?
+    if [ $status -ne 0 ] || [ ! -s "$raw.tmp" ]; then
+        rm -f -- "$raw.tmp" "$record.tmp"
+        set_case_status "$i" "failed: hyperfine exit $status ($(tail -1 "$scratch/hyperfine.err" | cut -c1-150))"
+        say "  ${case_status[$i]}"
+        return
+    fi
+    local bad_exit
+    bad_exit=$(jq --arg ok "${case_ok[$i]}" '[.results[0].exit_codes[] | tostring] - ($ok | split(" ")) | length' "$raw.tmp")
+    mv "$raw.tmp" "$raw" && mv "$record.tmp" "$record"
+    if [ "$bad_exit" != 0 ]; then
+        set_case_status "$i" "failed: $bad_exit timed runs exited with a status outside ${case_ok[$i]}"
+        say "  ${case_status[$i]}"
+        return
+    fi
+    set_case_status "$i" ok
+    jq -r '.results[0] | "bench:   median \(.median | . * 1000 | round / 1000) s, min \(.min | . * 1000 | round / 1000), max \(.max | . * 1000 | round / 1000)"' "$raw" >&2
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# scripts/bench.sh - what `make bench` runs after the build:
+#
+#   1. checks the dependencies (scripts/deps.sh bench);
+#   2. finds every bin/<workload>-<model> and, from workloads/<w>/bench.conf,
+#      the cases to time (sizes, worker counts, task counts, server modes);
+#   3. starts the flag servers if a workload needs them (stopped at the end,
+#      also on Ctrl-C or an error);
+#   4. CHECKS every case once: a variant whose answer is wrong is not timed;
+#   5. TIMES every checked case with hyperfine, keeping hyperfine's JSON and
+#      the variant's own --json record of its last timed run;
+#   6. collects one CSV per workload, draws the plots, writes the report.
+#
+# Results go to $BENCH_RESULTS_ROOT/<date>-<host>/ (default results/). Knobs:
+#   QUICK=1            smaller sizes and fewer runs (a couple of minutes)
+#   BENCH_TINY=1       tiny sizes, for the tests
+#   PIN=1 | PIN=LIST   run everything under taskset -c (every online CPU, or LIST)
+#   BENCH_BIN_DIR      where the variants are (default bin)
+#   BENCH_WORKLOADS    only these workloads, space-separated
+#   REPORT             where the report goes (default REPORT.md)
+# Exit status: 0 when every case checked out and was timed, 1 when some case
+# failed (listed at the end and in the report), 130 when interrupted.
+set -uo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+absolute() { realpath -m -- "$1"; }
+bin_dir=$(absolute "${BENCH_BIN_DIR:-$repo/bin}")
+results_root=$(absolute "${BENCH_RESULTS_ROOT:-$repo/results}")
+report_path=$(absolute "${REPORT:-$repo/REPORT.md}")
+cd "$repo" || exit 1
+source scripts/bench-lib.sh
+
+scripts/deps.sh bench || exit 1
+
+size=full
+[ -n "${QUICK:-}" ] && [ "${QUICK}" != 0 ] && size=quick
+[ -n "${BENCH_TINY:-}" ] && [ "${BENCH_TINY}" != 0 ] && size=tiny
+cores=$(nproc)
+pin_list=""
+case ${PIN:-} in
+"" | 0) ;;
+1) pin_list="0-$((cores - 1))" ;;
+*) pin_list=$PIN ;;
+esac
+pin_prefix=()
+[ -n "$pin_list" ] && pin_prefix=(taskset -c "$pin_list")
+
+# ---- the results folder and a scratch folder for downloads and servers ----
+run_dir=$results_root/$(date -u +%Y-%m-%d-%H%M%S)-$(hostname -s)
+mkdir -p "$run_dir"/{raw,records,cases} || exit 1
+scratch=$(mktemp -d /tmp/bench.XXXXXX) || exit 1
+started_at=$(date +%s)
+write_run_status running
+write_machine_json > "$run_dir/machine.json.tmp" && mv "$run_dir/machine.json.tmp" "$run_dir/machine.json"
+say "results: $run_dir ($size sizes, $cores cores${pin_list:+, pinned to CPUs $pin_list})"
+
+trap on_interrupt INT TERM
+trap cleanup EXIT
+
+# ---- discover variants and expand each workload's cases ----
+discover_cases || { say "no variants found in $bin_dir"; exit 1; }
+say "found ${#case_ids[@]} cases in ${#workloads[@]} workloads: ${workloads[*]}"
+
+start_servers_if_needed
+
+# ---- check first: every case once, at the benchmark's size ----
+say "checking every case once"
+for index in "${!case_ids[@]}"; do
+    check_case "$index"
+done
+compare_results_with_serial
+failed=0
+for index in "${!case_ids[@]}"; do
+    [ "${case_status[$index]}" = ok ] || failed=$((failed + 1))
+done
+[ $failed -gt 0 ] && say "$failed cases failed the check and will not be timed"
+
+# ---- time every case that checked out ----
+timed_total=0 estimate_total=0
+for index in "${!case_ids[@]}"; do
+    [ "${case_status[$index]}" = ok ] || continue
+    timed_total=$((timed_total + 1))
+    estimate_total=$(awk -v a="$estimate_total" -v b="$(case_estimate "$index")" 'BEGIN { print a + b }')
+done
+say "timing $timed_total cases, about $(format_seconds "$estimate_total") of runs"
+timed=0 estimate_left=$estimate_total timing_started=$(date +%s)
+for index in "${!case_ids[@]}"; do
+    [ "${case_status[$index]}" = ok ] || continue
+    timed=$((timed + 1))
+    time_case "$index"
+    [ "${case_status[$index]}" = ok ] || failed=$((failed + 1))
+    estimate_left=$(awk -v a="$estimate_left" -v b="$(case_estimate "$index")" 'BEGIN { print a - b }')
+done
+
+stop_servers
+finish_run "$([ $failed -eq 0 ] && echo complete || echo failed)"
+say "results: $run_dir"
+say "plots:   $run_dir/plots/"
+say "report:  $report_path"
+if [ $failed -gt 0 ]; then
+    say "$failed cases FAILED:"
+    for index in "${!case_ids[@]}"; do
+        [ "${case_status[$index]}" = ok ] || say "  ${case_labels[$index]}: ${case_status[$index]}"
+    done
+    exit 1
+fi
+exit 0

@@ -1,0 +1,14 @@
+# plot-scaling.gp - a quantity against number of tasks, log-log, one line per
+# model. The caller sets models, count, xlabel_text, ylabel_text and ideal
+# (a horizontal line at that value, such as one sleep duration; <= 0: none).
+load 'scripts/plot-common.gp'
+set xlabel xlabel_text
+set ylabel ylabel_text
+set logscale xy
+set format x "%g"
+set format y "%g"
+plot (ideal > 0 ? ideal : NaN) with lines dt 2 lc rgb "#888888" lw 1.5 title sprintf("ideal: one duration (%g s)", ideal), \
+     for [i=1:count] data index (i-1) using 1:2 with linespoints lt i dt dash(i) title word(models, i)
+set terminal svg size 960,600 font "sans,11" noenhanced
+set output out.'.svg'
+replot
