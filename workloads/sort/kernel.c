@@ -1,0 +1,290 @@
+/* sort/kernel.c - the quicksort, its input, its check and its output. */
+#define _GNU_SOURCE
+#include "kernel.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static long elements_option;        /* 0: not given */
+static uint64_t seed_option = SORT_DEFAULT_SEED;
+static const char *input_path, *output_path;
+const bench_option sort_options[] = {
+    {"elements", 0, BENCH_OPT_NATURAL, &elements_option, "N",
+     "sort N random numbers (default 10000000; -n N says the same)", NULL},
+    {"seed", 0, BENCH_OPT_U64, &seed_option, "S", "seed of the random numbers (default 20240601)",
+     NULL},
+    {"input", 0, BENCH_OPT_STRING, &input_path, "FILE",
+     "sort the numbers in FILE instead (one per line, 0..4294967295)", NULL},
+    {"output", 0, BENCH_OPT_STRING, &output_path, "FILE", "write the sorted numbers to FILE",
+     NULL},
+    BENCH_OPTIONS_END,
+};
+
+/* ---- the quicksort ------------------------------------------------------------ */
+
+static size_t median_of_three(const uint32_t *elements, size_t a, size_t b, size_t c)
+{
+    if (elements[a] < elements[b]) {
+        if (elements[b] < elements[c])
+            return b;
+        return elements[a] < elements[c] ? c : a;
+    }
+    if (elements[a] < elements[c])
+        return a;
+    return elements[b] < elements[c] ? c : b;
+}
+
+static size_t pivot_index(const uint32_t *elements, size_t count)
+{
+    size_t middle = count / 2, last = count - 1;
+    if (count < 1000)
+        return median_of_three(elements, 0, middle, last);
+    size_t step = count / 8;   /* the ninther: the median of three medians of three */
+    return median_of_three(elements,
+                           median_of_three(elements, 0, step, 2 * step),
+                           median_of_three(elements, middle - step, middle, middle + step),
+                           median_of_three(elements, last - 2 * step, last - step, last));
+}
+
+/* Moves the elements of [first, count) that are smaller than the pivot (or,
+ * with or_equal, smaller or equal) to the front of that range, and returns
+ * where they end. Lomuto's scheme, written without a branch on the data:
+ * every element is swapped with the first element not yet known to be
+ * smaller, and that position advances only if it was smaller. A random
+ * comparison would be mispredicted half the time; this loop never is. */
+static size_t move_smaller_to_front(uint32_t *elements, size_t first, size_t count,
+                                    uint32_t pivot, bool or_equal)
+{
+    size_t smaller_end = first;
+    for (size_t next = first; next < count; next++) {
+        uint32_t value = elements[next];
+        bool smaller = or_equal ? value <= pivot : value < pivot;
+        elements[next] = elements[smaller_end];
+        elements[smaller_end] = value;
+        smaller_end += smaller;
+    }
+    return smaller_end;
+}
+
+sort_split sort_partition(uint32_t *elements, size_t count)
+{
+    size_t chosen = pivot_index(elements, count);
+    uint32_t pivot = elements[chosen];
+    elements[chosen] = elements[0];
+    elements[0] = pivot;
+    size_t pivot_place = move_smaller_to_front(elements, 1, count, pivot, false) - 1;
+    elements[0] = elements[pivot_place];
+    elements[pivot_place] = pivot;
+    sort_split split = {pivot_place, pivot_place + 1};
+    /* Nothing was smaller: the pivot is the least key of the range. Then all
+     * its copies go next to it and are done, so equal keys cannot make the
+     * sort quadratic (all-equal input takes two passes in all). */
+    if (pivot_place == 0)
+        split.right_first = move_smaller_to_front(elements, 1, count, pivot, true);
+    return split;
+}
+
+static void insertion_sort(uint32_t *elements, size_t count)
+{
+    for (size_t next = 1; next < count; next++) {
+        uint32_t value = elements[next];
+        size_t place = next;
+        for (; place > 0 && elements[place - 1] > value; place--)
+            elements[place] = elements[place - 1];
+        elements[place] = value;
+    }
+}
+
+void sort_serial(uint32_t *elements, size_t count)
+{
+    while (count > SORT_INSERTION_CUTOFF) {
+        sort_split split = sort_partition(elements, count);
+        size_t right_count = count - split.right_first;
+        if (split.left_end < right_count) {           /* recurse on the smaller side, */
+            sort_serial(elements, split.left_end);    /* loop on the larger one */
+            elements += split.right_first;
+            count = right_count;
+        } else {
+            sort_serial(elements + split.right_first, right_count);
+            count = split.left_end;
+        }
+    }
+    insertion_sort(elements, count);
+}
+
+size_t sort_parallel_cutoff(size_t count)
+{
+    size_t cutoff = count / 64;
+    return cutoff < 1024 ? 1024 : cutoff > 131072 ? 131072 : cutoff;
+}
+
+/* ---- input and check ----------------------------------------------------------- */
+
+void sort_fill_random(uint32_t *elements, size_t count, uint64_t seed)
+{
+    for (size_t index = 0; index < count; index++)
+        elements[index] = (uint32_t)(bench_mix64(seed + (index + 1) * 0x9e3779b97f4a7c15ULL) >> 32);
+}
+
+uint64_t sort_checksum(const uint32_t *elements, size_t count)
+{
+    uint64_t checksum = 0;
+    for (size_t index = 0; index < count; index++)
+        checksum += bench_mix64(elements[index]);
+    return checksum;
+}
+
+size_t sort_first_unsorted(const uint32_t *elements, size_t count)
+{
+    for (size_t index = 1; index < count; index++)
+        if (elements[index] < elements[index - 1])
+            return index;
+    return count;
+}
+
+bool sort_check(const uint32_t *elements, size_t count, uint64_t input_checksum)
+{
+    return sort_first_unsorted(elements, count) == count &&
+           sort_checksum(elements, count) == input_checksum;
+}
+
+/* ---- the job ----------------------------------------------------------------------- */
+
+static uint32_t *allocate_elements(size_t count, bool shared)
+{
+    return shared ? bench_shared_alloc(count * sizeof(uint32_t))
+                  : bench_alloc(count, sizeof(uint32_t));
+}
+
+void sort_setup(bench_run *run, sort_job *job, bool shared)
+{
+    if (output_path) {   /* refuse a bad --output before the work, not after */
+        char *copy = strdup(output_path);
+        if (copy == NULL)
+            bench_failf("out of memory");
+        const char *directory = dirname(copy);
+        if (access(directory, W_OK) != 0)
+            bench_usage_error("--output %s: %s: %s", output_path, directory, strerror(errno));
+        free(copy);
+    }
+    job->shared = shared;
+    if (input_path) {
+        if (elements_option)
+            bench_usage_error("--elements %ld: not with --input %s", elements_option, input_path);
+        uint64_t *numbers = bench_read_numbers(input_path, UINT32_MAX, &job->count);
+        if (run->tasks_given && (size_t)run->tasks != job->count)
+            bench_usage_error("-n %ld: %s holds %zu numbers (for sort, tasks are elements)",
+                              run->tasks, input_path, job->count);
+        job->elements = allocate_elements(job->count, shared);
+        for (size_t index = 0; index < job->count; index++)
+            job->elements[index] = (uint32_t)numbers[index];
+        free(numbers);
+    } else {
+        if (run->tasks_given && elements_option && run->tasks != elements_option)
+            bench_usage_error("-n %ld: not the same as --elements %ld (for sort, tasks are elements)",
+                              run->tasks, elements_option);
+        job->count = elements_option    ? (size_t)elements_option
+                     : run->tasks_given ? (size_t)run->tasks
+                                        : SORT_DEFAULT_ELEMENTS;
+        job->elements = allocate_elements(job->count, shared);
+        sort_fill_random(job->elements, job->count, seed_option);
+    }
+    bench_set_default_tasks(run, (long)job->count);   /* -n, if given, is the same */
+    job->input_checksum = sort_checksum(job->elements, job->count);
+    bench_log(run, "%zu elements ready, checksum %016" PRIx64, job->count, job->input_checksum);
+    bench_restart_clock(run);
+}
+
+/* Writes the numbers to a temporary file beside `path`, then renames it, so
+ * `path` is either complete or untouched. Signals that would end the program
+ * wait until the file is in place, so no temporary file is left behind. */
+static void write_numbers(const char *path, const uint32_t *elements, size_t count)
+{
+    sigset_t ending_signals, previous;
+    sigemptyset(&ending_signals);
+    sigaddset(&ending_signals, SIGINT);
+    sigaddset(&ending_signals, SIGTERM);
+    sigaddset(&ending_signals, SIGHUP);
+    if (sigprocmask(SIG_BLOCK, &ending_signals, &previous) != 0)
+        bench_fail("sigprocmask");
+    char temporary[4096];
+    if ((size_t)snprintf(temporary, sizeof temporary, "%s.XXXXXX", path) >= sizeof temporary)
+        bench_failf("--output %s: the path is too long", path);
+    int fd = mkstemp(temporary);
+    if (fd < 0)
+        bench_fail("mkstemp (--output)");
+    mode_t mask = umask(0);
+    umask(mask);
+    FILE *file = fdopen(fd, "w");
+    bool written = file != NULL && fchmod(fd, 0666 & ~mask) == 0;
+    char line[16];
+    for (size_t index = 0; written && index < count; index++) {
+        char *digit = line + sizeof line;   /* the digits, right to left */
+        *--digit = '\n';
+        uint32_t value = elements[index];
+        do {
+            *--digit = (char)('0' + value % 10);
+            value /= 10;
+        } while (value);
+        written = fwrite(digit, 1, (size_t)(line + sizeof line - digit), file) > 0;
+    }
+    int error = errno;
+    if (file != NULL && fclose(file) != 0 && written) {
+        written = false;
+        error = errno;
+    } else if (file == NULL) {
+        close(fd);
+    }
+    if (written && rename(temporary, path) != 0) {
+        written = false;
+        error = errno;
+    }
+    if (!written) {
+        unlink(temporary);
+        errno = error;
+        bench_fail("writing --output");
+    }
+    if (sigprocmask(SIG_SETMASK, &previous, NULL) != 0)
+        bench_fail("sigprocmask");
+}
+
+int sort_finish(bench_run *run, sort_job *job)
+{
+    double check_started = bench_now();
+    size_t first_unsorted = sort_first_unsorted(job->elements, job->count);
+    uint64_t checksum = sort_checksum(job->elements, job->count);
+    bool right = first_unsorted == job->count && checksum == job->input_checksum;
+    char result[128], summary[200];
+    snprintf(result, sizeof result, "\"elements\": %zu, \"checksum\": \"%016" PRIx64 "\"",
+             job->count, checksum);
+    if (first_unsorted < job->count)
+        snprintf(summary, sizeof summary, "%zu elements, NOT sorted: [%zu] = %" PRIu32
+                 " is less than [%zu] = %" PRIu32, job->count, first_unsorted,
+                 job->elements[first_unsorted], first_unsorted - 1,
+                 job->elements[first_unsorted - 1]);
+    else if (!right)
+        snprintf(summary, sizeof summary, "%zu elements sorted, but checksum %016" PRIx64
+                 " is not the input's %016" PRIx64 ": elements were lost or changed",
+                 job->count, checksum, job->input_checksum);
+    else
+        snprintf(summary, sizeof summary, "%zu elements sorted, checksum %016" PRIx64
+                 " as in the input", job->count, checksum);
+    if (right && output_path) {
+        write_numbers(output_path, job->elements, job->count);
+        bench_log(run, "wrote %s", output_path);
+    }
+    run->started += bench_now() - check_started;   /* wall_s times the sort, not this */
+    if (job->shared)
+        bench_shared_free(job->elements, job->count * sizeof(uint32_t));
+    else
+        free(job->elements);
+    job->elements = NULL;
+    return bench_finish(run, right ? BENCH_EXIT_OK : BENCH_EXIT_WRONG, result, summary);
+}

@@ -1,0 +1,144 @@
+/* sort/kernel_queue.c - the shared stack of ranges behind sort-pthread and sort-fork. */
+#include "kernel_queue.h"
+
+#include <pthread.h>
+
+typedef struct {
+    size_t first, end;
+} sort_range;
+
+struct sort_queue {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;      /* a range was pushed, or the last element placed */
+    uint32_t *elements;
+    size_t element_count;
+    size_t elements_placed;      /* in their final place: done when element_count */
+    size_t cutoff;               /* ranges this small are sorted by one worker */
+    size_t ranges_partitioned, ranges_sorted;
+    bool shared;
+    size_t size;                 /* bytes, for munmap */
+    size_t pending, capacity;
+    sort_range ranges[];         /* the stack of ranges waiting for a worker */
+};
+
+static void check(int error, const char *what)
+{
+    if (error != 0)
+        bench_fail_errno(error, what);
+}
+
+sort_queue *sort_queue_new(uint32_t *elements, size_t count, bool shared)
+{
+    size_t cutoff = sort_parallel_cutoff(count);
+    /* Pending ranges are disjoint, and with sound pivots each is more than
+     * half of a range above the cut-off; if the stack fills anyway, a worker
+     * keeps the range it would have offered. */
+    size_t capacity = 2 * count / cutoff + 64;
+    size_t size = sizeof(sort_queue) + capacity * sizeof(sort_range);
+    sort_queue *queue = shared ? bench_shared_alloc(size) : bench_alloc(1, size);
+    queue->elements = elements;
+    queue->element_count = count;
+    queue->cutoff = cutoff;
+    queue->shared = shared;
+    queue->size = size;
+    queue->capacity = capacity;
+    if (count > 0)
+        queue->ranges[queue->pending++] = (sort_range){0, count};
+
+    pthread_mutexattr_t lock_attributes;
+    pthread_condattr_t changed_attributes;
+    int sharing = shared ? PTHREAD_PROCESS_SHARED : PTHREAD_PROCESS_PRIVATE;
+    check(pthread_mutexattr_init(&lock_attributes), "pthread_mutexattr_init");
+    check(pthread_mutexattr_setpshared(&lock_attributes, sharing), "pthread_mutexattr_setpshared");
+    check(pthread_mutex_init(&queue->lock, &lock_attributes), "pthread_mutex_init");
+    check(pthread_mutexattr_destroy(&lock_attributes), "pthread_mutexattr_destroy");
+    check(pthread_condattr_init(&changed_attributes), "pthread_condattr_init");
+    check(pthread_condattr_setpshared(&changed_attributes, sharing), "pthread_condattr_setpshared");
+    check(pthread_cond_init(&queue->changed, &changed_attributes), "pthread_cond_init");
+    check(pthread_condattr_destroy(&changed_attributes), "pthread_condattr_destroy");
+    return queue;
+}
+
+void sort_queue_free(sort_queue *queue)
+{
+    check(pthread_mutex_destroy(&queue->lock), "pthread_mutex_destroy");
+    check(pthread_cond_destroy(&queue->changed), "pthread_cond_destroy");
+    if (queue->shared)
+        bench_shared_free(queue, queue->size);
+    else
+        free(queue);
+}
+
+void sort_queue_counts(sort_queue *queue, size_t *partitioned, size_t *sorted)
+{
+    *partitioned = queue->ranges_partitioned;
+    *sorted = queue->ranges_sorted;
+}
+
+/* Waits for a range; false when there is none left to wait for. */
+static bool take_range(sort_queue *queue, sort_range *range)
+{
+    check(pthread_mutex_lock(&queue->lock), "pthread_mutex_lock");
+    while (queue->pending == 0 && queue->elements_placed < queue->element_count)
+        check(pthread_cond_wait(&queue->changed, &queue->lock), "pthread_cond_wait");
+    bool taken = queue->pending > 0;
+    if (taken)
+        *range = queue->ranges[--queue->pending];
+    check(pthread_mutex_unlock(&queue->lock), "pthread_mutex_unlock");
+    return taken;
+}
+
+/* Counts elements now in their final place; wakes every waiting worker
+ * when that was the last of them. Called with the lock held. */
+static void count_placed(sort_queue *queue, size_t placed)
+{
+    queue->elements_placed += placed;
+    if (queue->elements_placed == queue->element_count)
+        check(pthread_cond_broadcast(&queue->changed), "pthread_cond_broadcast");
+}
+
+/* After a partition: offers one half to the other workers and counts the
+ * pivot's copies, now in place. False if the stack is full (it never is with
+ * reasonable pivots): then the caller keeps that half too. */
+static bool offer_range(sort_queue *queue, sort_range range, size_t placed)
+{
+    check(pthread_mutex_lock(&queue->lock), "pthread_mutex_lock");
+    bool offered = range.end == range.first || queue->pending < queue->capacity;
+    if (range.end > range.first && offered) {
+        queue->ranges[queue->pending++] = range;
+        check(pthread_cond_signal(&queue->changed), "pthread_cond_signal");
+    }
+    queue->ranges_partitioned++;
+    count_placed(queue, placed);
+    check(pthread_mutex_unlock(&queue->lock), "pthread_mutex_unlock");
+    return offered;
+}
+
+/* Sorts a range in this worker and counts its elements as placed. */
+static void sort_range_here(sort_queue *queue, sort_range range)
+{
+    sort_serial(queue->elements + range.first, range.end - range.first);
+    check(pthread_mutex_lock(&queue->lock), "pthread_mutex_lock");
+    queue->ranges_sorted++;
+    count_placed(queue, range.end - range.first);
+    check(pthread_mutex_unlock(&queue->lock), "pthread_mutex_unlock");
+}
+
+void sort_queue_work(sort_queue *queue)
+{
+    sort_range range;
+    while (take_range(queue, &range)) {
+        while (range.end - range.first > queue->cutoff) {
+            sort_split split = sort_partition(queue->elements + range.first,
+                                              range.end - range.first);
+            sort_range left = {range.first, range.first + split.left_end};
+            sort_range right = {range.first + split.right_first, range.end};
+            bool left_bigger = left.end - left.first > right.end - right.first;
+            sort_range offered = left_bigger ? left : right;
+            if (!offer_range(queue, offered, split.right_first - split.left_end))
+                sort_range_here(queue, offered);
+            range = left_bigger ? right : left;
+        }
+        sort_range_here(queue, range);
+    }
+}

@@ -1,0 +1,36 @@
+/*
+ * sort/kernel_queue.h - a shared stack of ranges still to sort, for the
+ * pthread and fork models.
+ *
+ * It starts with the whole array. A worker takes a range; while the range is
+ * bigger than the parallel cut-off it partitions it, pushes the bigger half
+ * back for any idle worker and keeps the smaller half; a range at or below
+ * the cut-off it sorts on its own. Every element ends up "placed": by a
+ * serial sort, or as a pivot (or a copy of it) during a partition. The job is
+ * done when every element is placed, and a worker waiting for a range then
+ * wakes up and returns.
+ *
+ * One mutex and one condition variable guard the stack. For fork the queue
+ * lives in a MAP_SHARED mapping and both are made process-shared
+ * (pthread_mutexattr_setpshared), so the same code serves processes.
+ */
+#ifndef SORT_KERNEL_QUEUE_H
+#define SORT_KERNEL_QUEUE_H
+
+#include "kernel.h"
+
+typedef struct sort_queue sort_queue;
+
+/* A queue holding the range [0, count) of `elements`. With `shared` it is
+ * placed in memory shared with processes forked after this call. */
+sort_queue *sort_queue_new(uint32_t *elements, size_t count, bool shared);
+void sort_queue_free(sort_queue *queue);
+
+/* One worker's loop, in a thread or a child process: returns when every
+ * element is placed. */
+void sort_queue_work(sort_queue *queue);
+
+/* Ranges partitioned and ranges sorted serially so far (for -v). */
+void sort_queue_counts(sort_queue *queue, size_t *partitioned, size_t *sorted);
+
+#endif
