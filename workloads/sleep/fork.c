@@ -6,9 +6,8 @@
  * The parent waits for its children with the signals it cares about blocked
  * (SIGCHLD, SIGINT, SIGTERM) and takes them one at a time with sigwaitinfo:
  * a child's exit means "reap", Ctrl-C or kill means "kill every child, reap
- * them, then die of the same signal". If fork is refused (EAGAIN from
- * ulimit -u or pid_max), the children already started are killed and reaped.
- * Either way nothing is left behind.
+ * them, then die of the same signal". If fork is refused (EAGAIN: ulimit -u,
+ * pid_max), the children already started are killed and reaped.
  *
  * What to look for: like threads, processes wait in parallel, and a C
  * process is cheap to fork: 1000 x 2 s takes a little over 2 s (the notes'
@@ -26,6 +25,8 @@
 
 static sleep_job job;
 static atomic_size_t *next_task;   /* in a MAP_SHARED page, seen by every child */
+static pid_t *children;            /* 0 once reaped */
+static long child_count;
 
 static void child(void)
 {
@@ -36,6 +37,21 @@ static void child(void)
     }
 }
 
+/* Forgets a reaped child: its pid may be reused now, so never signal it.
+ * (Children end about in the order they started: search from the last one.) */
+static void forget_child(pid_t pid)
+{
+    static long cursor;
+    for (long step = 0; step < child_count; step++) {
+        long index = (cursor + step) % child_count;
+        if (children[index] == pid) {
+            children[index] = 0;
+            cursor = index;
+            return;
+        }
+    }
+}
+
 /* Reaps every child that has ended by now; returns how many. */
 static long reap_ended(bool *children_ok)
 {
@@ -43,6 +59,7 @@ static long reap_ended(bool *children_ok)
     int status;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        forget_child(pid);
         reaped++;
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
             fprintf(stderr, "sleep-fork: child %d ended with wait status %#x\n", (int)pid, status);
@@ -54,8 +71,7 @@ static long reap_ended(bool *children_ok)
     return reaped;
 }
 
-/* Adds a stop signal to the set, unless the process was started with it
- * ignored (as `nohup` or a background job of a script does). */
+/* Watches a stop signal unless it was ignored at start (nohup, `cmd &` in a script). */
 static void watch_unless_ignored(sigset_t *watched, int signal_number)
 {
     struct sigaction current;
@@ -66,11 +82,10 @@ static void watch_unless_ignored(sigset_t *watched, int signal_number)
 }
 
 /* After SIGINT or SIGTERM: kills and reaps every child, then dies of the signal. */
-static void stop_children(const pid_t *children, long count, long running, int signal_number,
-                          const sigset_t *previous_mask)
+static void stop_children(long running, int signal_number, const sigset_t *previous_mask)
 {
-    for (long index = 0; index < count; index++)
-        if (kill(children[index], SIGKILL) != 0 && errno != ESRCH)
+    for (long index = 0; index < child_count; index++)
+        if (children[index] > 0 && kill(children[index], SIGKILL) != 0 && errno != ESRCH)
             perror("sleep-fork: kill");
     while (wait(NULL) > 0 || errno == EINTR)
         continue;
@@ -102,7 +117,8 @@ int main(int argc, char **argv)
     if (sigprocmask(SIG_BLOCK, &watched, &previous_mask) != 0)
         bench_fail("sigprocmask");
 
-    pid_t *children = bench_alloc((size_t)run.workers, sizeof *children);
+    children = bench_alloc((size_t)run.workers, sizeof *children);
+    child_count = run.workers;
     for (long index = 0; index < run.workers; index++) {
         children[index] = bench_fork();
         if (children[index] < 0)
@@ -123,7 +139,7 @@ int main(int argc, char **argv)
         if (signal_number < 0 && errno != EINTR)
             bench_fail("sigwaitinfo");
         if (signal_number == SIGINT || signal_number == SIGTERM)
-            stop_children(children, run.workers, running, signal_number, &previous_mask);
+            stop_children(running, signal_number, &previous_mask);
         running -= reap_ended(&children_ok);
     }
     if (sigprocmask(SIG_SETMASK, &previous_mask, NULL) != 0)
