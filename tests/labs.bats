@@ -1,0 +1,115 @@
+#!/usr/bin/env bats
+# labs: for every labs/NN-name/ (discovered), the checker FAILS on the
+# untouched starter and PASSES once solution/* is copied over it, each in a
+# temporary copy; labs/check-class.sh reports one line per student and lab.
+# The labs run their own sanitizer builds, so this runs in the plain pass only.
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup_file() {
+    ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+    export ROOT
+}
+
+# Every lab folder: labs/NN-name/ with a Makefile.
+lab_names() {
+    local makefile
+    for makefile in "$ROOT"/labs/[0-9][0-9]-*/Makefile; do
+        [ -f "$makefile" ] && basename "$(dirname "$makefile")"
+    done
+}
+
+# Copies a lab (with its solution when `variant` is solution) to
+# $BATS_TEST_TMPDIR/<variant>/<lab> and runs its checker there; leaves the
+# checker's stdout in <lab>.out, stderr in <lab>.err and the status in <lab>.status.
+check_copy() {  # check_copy variant lab
+    local variant=$1 lab=$2 copy="$BATS_TEST_TMPDIR/$1/$2" status=0
+    mkdir -p "$BATS_TEST_TMPDIR/$variant"
+    cp -r "$ROOT/labs/$lab" "$copy"
+    make --no-print-directory -s -C "$copy" clean PROJECT="$ROOT" >/dev/null 2>&1
+    [ "$variant" = solution ] && cp "$ROOT/labs/$lab"/solution/* "$copy/"
+    timeout 120 make --no-print-directory -C "$copy" check PROJECT="$ROOT" \
+        >"$copy.out" 2>"$copy.err" || status=$?
+    echo $status >"$copy.status"
+}
+
+# Checks every lab in the given variant, two at a time, then verifies the
+# status and the last line (`want` is PASS or FAIL).
+check_all_labs() {  # check_all_labs variant want
+    local variant=$1 want=$2 lab running=0 wrong=0 status last
+    for lab in $(lab_names); do
+        check_copy "$variant" "$lab" &
+        running=$((running + 1))
+        if [ $running -ge 2 ]; then wait -n || true; running=$((running - 1)); fi
+    done
+    wait || true
+    for lab in $(lab_names); do
+        status=$(cat "$BATS_TEST_TMPDIR/$variant/$lab.status")
+        last=$(tail -1 "$BATS_TEST_TMPDIR/$variant/$lab.out")
+        echo "$lab ($variant): status $status, last line: $last"
+        if [ "$want" = PASS ] && { [ "$status" -ne 0 ] || [[ $last != PASS:* ]]; }; then
+            wrong=1; tail -20 "$BATS_TEST_TMPDIR/$variant/$lab.err"
+        elif [ "$want" = FAIL ] && { [ "$status" -eq 0 ] || [ "$status" -eq 124 ] || [[ $last != FAIL:* ]]; }; then
+            wrong=1; tail -20 "$BATS_TEST_TMPDIR/$variant/$lab.err"
+        fi
+    done
+    [ $wrong -eq 0 ]
+}
+
+@test "labs: every lab has a handout, a Makefile, TODOs and a solution of the same names" {
+    plain_only
+    [ "$(lab_names | wc -l)" -ge 1 ]
+    for lab in $(lab_names); do
+        dir=$ROOT/labs/$lab
+        [ -s "$dir/README.md" ] || { echo "$lab: no README.md"; false; }
+        grep -q '^check:' "$dir/Makefile" || { echo "$lab: no check target"; false; }
+        grep -q '^clean:' "$dir/Makefile" || { echo "$lab: no clean target"; false; }
+        ls "$dir"/solution/* >/dev/null || { echo "$lab: empty solution/"; false; }
+        for file in "$dir"/solution/*; do
+            name=$(basename "$file")
+            [ -f "$dir/$name" ] || { echo "$lab: solution/$name replaces no starter file"; false; }
+            ! cmp -s "$file" "$dir/$name" || { echo "$lab: solution/$name is the starter"; false; }
+        done
+        grep -l 'TODO(student)' "$dir"/* >/dev/null 2>&1 || { echo "$lab: no TODO(student)"; false; }
+    done
+}
+
+@test "labs: every checker FAILS on the untouched starter" {
+    plain_only
+    check_all_labs starter FAIL
+}
+
+@test "labs: every checker PASSES on the reference solution" {
+    plain_only
+    check_all_labs solution PASS
+}
+
+@test "labs: check-class.sh prints one line per student and lab" {
+    plain_only
+    lab=$(lab_names | head -1)
+    subs=$BATS_TEST_TMPDIR/subs
+    mkdir -p "$subs/alice/$lab" "$subs/bob/$lab" "$subs/carol/99-nonsense" "$subs/dave"
+    for file in "$ROOT/labs/$lab"/solution/*; do
+        name=$(basename "$file")
+        cp "$file" "$subs/alice/$lab/$name"              # the solution: passes
+        cp "$ROOT/labs/$lab/$name" "$subs/bob/$lab/$name" # the untouched starter: fails
+    done
+    run --separate-stderr "$ROOT/labs/check-class.sh" "$subs"
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [ "$(wc -l <<<"$output")" -eq 4 ]
+    [[ $(sed -n 1p <<<"$output") == "alice $lab PASS "* ]]
+    [[ $(sed -n 2p <<<"$output") == "bob $lab FAIL "?* ]]
+    [[ $(sed -n 3p <<<"$output") == "carol 99-nonsense FAIL no such lab" ]]
+    [[ $(sed -n 4p <<<"$output") == "dave - FAIL no lab folders" ]]
+    # only alice, only that lab: all pass, exit 0
+    rm -r "$subs/bob" "$subs/carol" "$subs/dave"
+    run "$ROOT/labs/check-class.sh" "$subs" "$lab"
+    [ "$status" -eq 0 ]
+    [[ $output == "alice $lab PASS "* ]]
+    # usage errors
+    run "$ROOT/labs/check-class.sh"
+    [ "$status" -eq 2 ]
+    run "$ROOT/labs/check-class.sh" "$subs" 42-no-such-lab
+    [ "$status" -eq 2 ]
+}
