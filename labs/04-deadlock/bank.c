@@ -103,8 +103,8 @@ static void *worker(void *argument)
 
 static void report_deadlock(long workers)
 {
-    fprintf(stderr, "bank: no transfer finished for %.1f s: deadlock. Who holds what:\n",
-            watchdog_seconds);
+    fprintf(stderr, "bank: no transfer finished for %.1f s, after %ld transfers: deadlock. "
+            "Who holds what:\n", watchdog_seconds, atomic_load(&transfers_done));
     for (long index = 0; index < workers; index++) {
         thread_state *state = &states[index];
         int held = atomic_load(&state->held_count), waiting = atomic_load(&state->waiting_for);
