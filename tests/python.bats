@@ -154,3 +154,30 @@ setup() {
         [ -z "$state" ] || [[ $state == Z* ]] || { echo "worker $worker still running ($state)"; false; }
     done
 }
+
+@test "python: sort agrees with sort-serial (generator, checksum, --input, --output)" {
+    agrees_with_c_serial sort "$PY_MODELS_CPU" --elements 5000 --seed 7
+    [ "$(json .tasks "$record")" -eq 5000 ]
+    # few distinct keys, a sorted run and duplicates, from a file
+    { seq 300 -1 1; for _ in $(seq 200); do echo 5; done; seq 1 300; echo 4294967295; echo 0; } \
+        > "$BATS_TEST_TMPDIR/input.txt"
+    run_record sort serial --input "$BATS_TEST_TMPDIR/input.txt" --output "$BATS_TEST_TMPDIR/c.txt"
+    expected=$(jq -c .result <<<"$record")
+    for model in $PY_MODELS_CPU; do
+        run_record sort "$model" -j 2 --input "$BATS_TEST_TMPDIR/input.txt" --output "$BATS_TEST_TMPDIR/$model.txt"
+        [ "$(jq -c .result <<<"$record")" = "$expected" ]
+        cmp "$BATS_TEST_TMPDIR/c.txt" "$BATS_TEST_TMPDIR/$model.txt"
+    done
+    [ "$(find "$BATS_TEST_TMPDIR" -name '*.txt.*' | wc -l)" -eq 0 ]    # no temporary file left
+}
+
+@test "python: sort usage errors exit 2 with one line naming the value" {
+    common_usage_errors "$BIN/sort-py-processes"
+    expect_usage_error "'-3'" "$BIN/sort-py-serial" --elements -3
+    expect_usage_error "'-1'" "$BIN/sort-py-serial" --seed -1
+    expect_usage_error "--elements 10" "$BIN/sort-py-serial" -n 5 --elements 10
+    printf '1\n4294967296\n' > "$BATS_TEST_TMPDIR/big.txt"
+    expect_usage_error "big.txt:2" "$BIN/sort-py-threads" --input "$BATS_TEST_TMPDIR/big.txt"
+    expect_usage_error "/no-such-dir" "$BIN/sort-py-threads" --elements 10 --output /no-such-dir/out.txt
+    expect_usage_error "not with --input" "$BIN/sort-py-serial" --elements 3 --input "$BATS_TEST_TMPDIR/big.txt"
+}
