@@ -57,7 +57,11 @@ void flag_draw(const char *code, unsigned char *pixels, unsigned char palette[4 
     int stripe_colour[3], disc_colour;
     stripe_colour[0] = (int)(hash % FLAG_COLOUR_COUNT);
     stripe_colour[1] = (stripe_colour[0] + 1 + (int)((hash >> 8) % (FLAG_COLOUR_COUNT - 1))) % FLAG_COLOUR_COUNT;
-    stripe_colour[2] = (stripe_colour[1] + 1 + (int)((hash >> 16) % (FLAG_COLOUR_COUNT - 1))) % FLAG_COLOUR_COUNT;
+    /* The third: the skip-th colour that is neither of the first two. */
+    int skip = (int)((hash >> 16) % (FLAG_COLOUR_COUNT - 2));
+    for (stripe_colour[2] = 0;; stripe_colour[2]++)
+        if (stripe_colour[2] != stripe_colour[0] && stripe_colour[2] != stripe_colour[1] && skip-- == 0)
+            break;
     disc_colour = (stripe_colour[1] + 1 + (int)((hash >> 24) % (FLAG_COLOUR_COUNT - 1))) % FLAG_COLOUR_COUNT;
     bool vertical = (hash >> 40) & 1;
     bool has_disc = (hash >> 41) % 3 == 0;
@@ -128,10 +132,25 @@ const flag_image *flags_find(const flag_set *set, char first, char second)
 
 /* ---- --export ------------------------------------------------------------- */
 
+/* mkdir -p: the missing parents first. */
 static bool make_directory(const char *path)
 {
     if (mkdir(path, 0755) == 0 || errno == EEXIST)
         return true;
+    if (errno == ENOENT) {
+        char parent[4096];
+        snprintf(parent, sizeof parent, "%s", path);
+        char *slash = strrchr(parent, '/');
+        while (slash != NULL && slash > parent && slash[-1] == '/')
+            slash--;
+        if (slash != NULL && slash != parent) {
+            *slash = '\0';
+            if (!make_directory(parent))
+                return false;
+            if (mkdir(path, 0755) == 0 || errno == EEXIST)
+                return true;
+        }
+    }
     fprintf(stderr, "flagserver: mkdir %s: %s\n", path, strerror(errno));
     return false;
 }
