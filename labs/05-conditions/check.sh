@@ -11,7 +11,7 @@ run_checker() {  # run_checker label seconds command...
     output=$(timeout -k 2 "$seconds" "$@" 2>&1)
     status=$?
     printf '%s\n' "$output" | grep '^ok:' | sed "s/^/[$label] /"
-    if [ "$status" -eq 0 ]; then return 0; fi
+    if [ "$status" -eq 0 ] && [[ $(printf '%s\n' "$output" | tail -1) == PASS:* ]]; then return 0; fi
     local reason
     reason=$(printf '%s\n' "$output" | grep -m1 '^FAIL:' | sed 's/^FAIL: //')
     if [ -z "$reason" ]; then
@@ -19,7 +19,7 @@ run_checker() {  # run_checker label seconds command...
             124|137) reason="timed out after $seconds s (a thread waits forever?)" ;;
             66) reason="ThreadSanitizer: $(printf '%s\n' "$output" | grep -m1 'WARNING: ThreadSanitizer' | sed 's/.*ThreadSanitizer: //')" ;;
             134) reason="aborted: $(printf '%s\n' "$output" | grep -m1 -E 'ring_(push|pop)' || echo "signal SIGABRT")" ;;
-            *) reason="exited with status $status" ;;
+            *) reason="exited with status $status before finishing its tests" ;;
         esac
         [ "$status" = 66 ] && printf '%s\n' "$output" | sed -n '/WARNING: ThreadSanitizer/,/^SUMMARY/p' | head -30
     fi
