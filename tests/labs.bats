@@ -11,11 +11,11 @@ setup_file() {
     export ROOT
 }
 
-# Every lab folder: labs/NN-name/ with a Makefile.
+# Every lab folder: labs/NN-name/.
 lab_names() {
-    local makefile
-    for makefile in "$ROOT"/labs/[0-9][0-9]-*/Makefile; do
-        [ -f "$makefile" ] && basename "$(dirname "$makefile")"
+    local folder
+    for folder in "$ROOT"/labs/[0-9][0-9]-*/; do
+        [ -d "$folder" ] && basename "$folder"
     done
 }
 
@@ -62,6 +62,7 @@ check_all_labs() {  # check_all_labs variant want
     for lab in $(lab_names); do
         dir=$ROOT/labs/$lab
         [ -s "$dir/README.md" ] || { echo "$lab: no README.md"; false; }
+        [ -f "$dir/Makefile" ] || { echo "$lab: no Makefile"; false; }
         grep -q '^check:' "$dir/Makefile" || { echo "$lab: no check target"; false; }
         grep -q '^clean:' "$dir/Makefile" || { echo "$lab: no clean target"; false; }
         ls "$dir"/solution/* >/dev/null || { echo "$lab: empty solution/"; false; }
@@ -70,7 +71,7 @@ check_all_labs() {  # check_all_labs variant want
             [ -f "$dir/$name" ] || { echo "$lab: solution/$name replaces no starter file"; false; }
             ! cmp -s "$file" "$dir/$name" || { echo "$lab: solution/$name is the starter"; false; }
         done
-        grep -l 'TODO(student)' "$dir"/* >/dev/null 2>&1 || { echo "$lab: no TODO(student)"; false; }
+        grep -rqs --exclude-dir=solution 'TODO(student)' "$dir" || { echo "$lab: no TODO(student)"; false; }
     done
 }
 
