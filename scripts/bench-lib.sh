@@ -1,5 +1,5 @@
 # scripts/bench-lib.sh - the functions of scripts/bench.sh (sourced by it).
-# They share its variables: repo, bin_dir, run_dir, scratch, size, cores,
+# They share its variables: repo, bin_dir, run_dir, scratch, run_size, cores,
 # pin_prefix, and the case arrays filled by discover_cases.
 
 say() { printf 'bench: %s\n' "$*" >&2; }
@@ -14,7 +14,7 @@ write_whole() {  # write_whole path < content
 }
 
 write_run_status() {  # status: running, partial, complete, failed
-    jq -n --arg status "$1" --arg size "$size" --arg started "$(date -u -d "@$started_at" +%FT%TZ)" \
+    jq -n --arg status "$1" --arg size "$run_size" --arg started "$(date -u -d "@$started_at" +%FT%TZ)" \
         --arg ended "$(date -u +%FT%TZ)" --arg bin "$bin_dir" \
         '{status: $status, size: $size, started: $started, ended: $ended, bin_dir: $bin}' |
         write_whole "$run_dir/run.json"
@@ -39,7 +39,7 @@ write_machine_json() {
         --argjson load "$load" \
         --arg loadavg "$(cut -d' ' -f1-3 /proc/loadavg)" \
         --arg pinned "${pin_list:-no}" \
-        --arg size "$size" \
+        --arg size "$run_size" \
         '{host: $host, cpu_model: $cpu, nproc: $nproc, memory_kib: $memory_kib, kernel: $kernel,
           compiler: $compiler, build_flags: $flags, hyperfine: $hyperfine, gnuplot: $gnuplot,
           git_commit: $commit, date: $date, load_average: $loadavg,
@@ -81,8 +81,10 @@ start_servers_if_needed() {
     servers_dir=$scratch/servers
     mkdir -p "$servers_dir"
     export FLAGS_SERVERS_DIR=$servers_dir
+    # the servers of the variants' own folder; $$: they stop if this script dies
+    [ -x "$bin_dir/flagserver" ] && export FLAGSERVER=$bin_dir/flagserver
     if [ -x scripts/flagservers.sh ] &&
-        scripts/flagservers.sh start "$servers_dir" > "$scratch/servers.log" 2>&1; then
+        scripts/flagservers.sh start "$servers_dir" $$ > "$scratch/servers.log" 2>&1; then
         say "flag servers: LOCAL :$(cat "$servers_dir/local.port" 2>/dev/null)" \
             "DELAY :$(cat "$servers_dir/delay.port" 2>/dev/null) ERROR :$(cat "$servers_dir/error.port" 2>/dev/null)"
         return 0
@@ -130,7 +132,7 @@ finish_run() {  # finish_run complete|failed|partial
 # ---- cases --------------------------------------------------------------
 case_ids=() case_labels=() case_workloads=() case_models=() case_params=() case_values=()
 case_args=() case_runs=() case_warmups=() case_ok=() case_status=() case_kinds=()
-case_servers=() case_durations=() case_check_walls=() case_same=()
+case_servers=() case_durations=() case_check_walls=() case_same=() case_results=()
 workloads=()
 
 # Sets the variables a workload's bench.conf sets, with the generic default
@@ -139,12 +141,21 @@ load_conf() {  # load_conf workload
     local conf=workloads/$1/bench.conf
     kind=generic runs=3 warmup=1 servers="" ok_status=0 duration="" cases=""
     if [ -f "$conf" ]; then
-        BENCH_SIZE=$size CORES=$cores SCRATCH=$scratch source "$conf"
+        # in a child shell, so that the file's own variables stay there
+        local settings
+        settings=$(BENCH_SIZE=$run_size CORES=$cores SCRATCH=$scratch bash -c '
+            set -u
+            kind=generic runs=3 warmup=1 servers="" ok_status=0 duration="" cases=""
+            source "$1" || exit 1
+            for name in kind runs warmup servers ok_status duration cases; do
+                printf "%s=%q\n" "$name" "${!name}"
+            done' load_conf "$conf") || { say "$conf: cannot be read"; return 1; }
+        eval "$settings"
     else
         cases="* workers $cores -j {}"
     fi
-    [ "$size" = tiny ] && runs=2 warmup=0
-    if [ "$size" = quick ] && [ "$runs" -gt 3 ]; then runs=3; fi
+    [ "$run_size" = tiny ] && runs=2 warmup=0
+    if [ "$run_size" = quick ] && [ "$runs" -gt 3 ]; then runs=3; fi
     return 0
 }
 
@@ -169,7 +180,7 @@ add_case() {  # add_case workload model param value runs warmup args
     case_workloads+=("$1") case_models+=("$2") case_params+=("$3") case_values+=("$4")
     case_runs+=("$5") case_warmups+=("$6") case_args+=("$7")
     case_ok+=("$ok_status") case_kinds+=("$kind") case_servers+=("$servers")
-    case_durations+=("$duration") case_status+=(unchecked) case_check_walls+=(0)
+    case_durations+=("$duration") case_status+=(unchecked) case_check_walls+=(0) case_results+=("")
     case_same+=("$([ "$kind" = cpu ] && echo 1 || echo 0)")
     write_case_json "$index"
 }
@@ -210,7 +221,7 @@ discover_cases() {
     [ ${#models_of[@]} -gt 0 ] || return 1
     mapfile -t workloads < <(printf '%s\n' "${!models_of[@]}" | sort)
     for workload in "${workloads[@]}"; do
-        load_conf "$workload"
+        load_conf "$workload" || continue
         expand_cases "$workload" "${models_of[$workload]}"
     done
 }
@@ -220,12 +231,14 @@ expand_cases() {  # expand_cases workload "models..."
     local line_runs line_warmup args word covered=" "
     while read -r globs param values rest; do
         [ -n "$globs" ] && [[ $globs != \#* ]] || continue
-        [ "$values" = scan ] && values=$(seq -s, 1 $((2 * cores)))
+        if [ "$values" = scan ]; then   # workers 1 .. 2 x cores (tiny: 1 .. cores)
+            values=$(seq -s, 1 $(( $([ "$run_size" = tiny ] && echo 1 || echo 2) * cores )))
+        fi
         line_runs=$runs line_warmup=$warmup args=""
         for word in $rest; do
             case $word in
-            runs=*) [ "$size" = tiny ] || line_runs=${word#runs=} ;;
-            warmup=*) [ "$size" = tiny ] || line_warmup=${word#warmup=} ;;
+            runs=*) [ "$run_size" = tiny ] || line_runs=${word#runs=} ;;
+            warmup=*) [ "$run_size" = tiny ] || line_warmup=${word#warmup=} ;;
             *) args+="$word " ;;
             esac
         done
@@ -262,9 +275,9 @@ check_case() {  # check_case index: runs it once with --json and checks the reco
     run_in_group "$record.tmp" "$errors" "${pin_prefix[@]}" timeout -k 5 900 "${command[@]}"
     status=$?
     mv "$record.tmp" "$record"
-    reason=$(check_record "$i" "$record" "$status" "$errors")
+    check_record "$i" "$record" "$status" "$errors"
+    reason=$check_reason
     if [ -z "$reason" ]; then
-        case_check_walls[$i]=$(jq '.wall_s' "$record")
         set_case_status "$i" ok
         printf 'ok (%.2f s)\n' "${case_check_walls[$i]}" >&2
     else
@@ -273,25 +286,31 @@ check_case() {  # check_case index: runs it once with --json and checks the reco
     fi
 }
 
-check_record() {  # check_record index record status stderr-file -> reason, or nothing
-    local i=$1 record=$2 status=$3 errors=$4 keys
+# Sets check_reason to why a check run's record is not acceptable, or to
+# nothing; keeps its
+# wall time and result (case_check_walls, case_results) for what follows.
+check_record() {  # check_record index record status stderr-file
+    local i=$1 record=$2 status=$3 errors=$4 keys name verified wall result
+    check_reason=""
     local expected="workload,model,workers,tasks,wall_s,user_s,sys_s,maxrss_kib,children_maxrss_kib,vol_ctx,invol_ctx,result,verified"
     if [[ " ${case_ok[$i]} " != *" $status "* ]]; then
-        echo "exit status $status ($(tail -1 "$errors" | cut -c1-150))"
+        check_reason="exit status $status ($(tail -1 "$errors" | cut -c1-150))"
         return
     fi
-    if ! keys=$(jq -se 'if length == 1 then .[0] | keys_unsorted | join(",") else error("records: \(length)") end' \
-        "$record" 2>/dev/null); then
-        echo "not one JSON record on stdout"
+    if ! IFS=$'\t' read -r keys name verified wall result < <(jq -sr '
+            if length != 1 then error("records: \(length)") else .[0] end
+            | [(keys_unsorted | join(",")), "\(.workload)-\(.model)", (.verified | tostring),
+               (.wall_s | tostring), (.result | tojson)] | @tsv' "$record" 2>/dev/null); then
+        check_reason="not one JSON record on stdout"
         return
     fi
-    [ "$keys" = "\"$expected\"" ] || { echo "record keys: $keys"; return; }
-    [ "$(jq -r .workload "$record")-$(jq -r .model "$record")" = \
-        "${case_workloads[$i]}-${case_models[$i]}" ] || { echo "record names another variant"; return; }
-    [ "$(jq -r .verified "$record")" = true ] || [ "$status" != 0 ] ||
-        { echo "exit 0 but verified is not true"; return; }
-    [ "$status" = 0 ] || [ "$(jq -r .verified "$record")" = false ] || [ "$status" = 3 ] ||
-        { echo "exit $status with verified true"; return; }
+    [ "$keys" = "$expected" ] || { check_reason="record keys: $keys"; return; }
+    [ "$name" = "${case_workloads[$i]}-${case_models[$i]}" ] || { check_reason="the record names $name"; return; }
+    [ "$verified" = true ] || [ "$status" != 0 ] || { check_reason="exit 0 but verified is $verified"; return; }
+    [ "$status" = 0 ] || [ "$status" = 3 ] || [ "$verified" = false ] ||
+        { check_reason="exit $status with verified true"; return; }
+    case_check_walls[$i]=$wall
+    case_results[$i]=$result
 }
 
 # CPU-bound workloads compute the same answer in every model: a row whose
@@ -303,15 +322,13 @@ compare_results_with_serial() {
         reference=""
         for j in "${!case_ids[@]}"; do
             if [ "${case_models[$j]}" = serial ] && [ "${case_status[$j]}" = ok ] &&
-                [ "${case_workloads[$j]}" = "${case_workloads[$i]}" ] &&
-                same_size "$i" "$j"; then
-                reference=$(jq -c .result "$run_dir/records/${case_ids[$j]}.check.json")
+                [ "${case_workloads[$j]}" = "${case_workloads[$i]}" ] && same_size "$i" "$j"; then
+                reference=${case_results[$j]}
                 break
             fi
         done
-        [ -n "$reference" ] || continue
-        if [ "$(jq -c .result "$run_dir/records/${case_ids[$i]}.check.json")" != "$reference" ]; then
-            set_case_status "$i" "failed: wrong result $(jq -c .result "$run_dir/records/${case_ids[$i]}.check.json"), serial gives $reference"
+        if [ -n "$reference" ] && [ "${case_results[$i]}" != "$reference" ]; then
+            set_case_status "$i" "failed: wrong result ${case_results[$i]}, serial gives $reference"
             say "REFUSED ${case_labels[$i]}: ${case_status[$i]}"
         fi
     done
