@@ -5,9 +5,9 @@
 # The country list data/countries.tsv becomes a C table at build time, so
 # the binary needs no data file at run time.
 
-FLAGSERVER_LIB_SRC := $(filter-out server/flagserver.c,$(wildcard server/*.c))
-FLAGSERVER_LIB_OBJ := $(FLAGSERVER_LIB_SRC:%.c=$(OBJ)/%.o) $(OBJ)/server/countries.o
-FLAGSERVER_OBJ     := $(OBJ)/server/flagserver.o $(FLAGSERVER_LIB_OBJ)
+FLAGSERVER_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(wildcard server/*.c)) $(OBJ)/server/countries.o
+# The parts the unit test links: all but main and the connection state machine.
+FLAGSERVER_PARTS_OBJ := $(filter-out %/flagserver.o %/connection.o,$(FLAGSERVER_OBJ))
 
 $(BIN)/flagserver: $(FLAGSERVER_OBJ) $(BENCH_OBJ)
 	@mkdir -p $(@D)
@@ -34,7 +34,7 @@ $(OBJ)/server/countries.o: $(OBJ)/server/countries.c
 
 # The Makefile's unit rule links tests/unit/test_flagserver.c with the
 # (absent) workloads/flagserver kernel; these are the objects it needs.
-$(UNIT)/test_flagserver: $(FLAGSERVER_LIB_OBJ)
+$(UNIT)/test_flagserver: $(FLAGSERVER_PARTS_OBJ)
 
 # ---- the three servers of the flags example --------------------------------
 FLAGS_SERVERS_DIR ?= build/servers
