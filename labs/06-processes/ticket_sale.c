@@ -118,16 +118,19 @@ int main(int argc, char **argv)
     long expected_sold = (long)started * tickets_per_buyer < tickets ? (long)started * tickets_per_buyer : tickets;
     printf("%d buyers wanted %ld each; %ld tickets: sold %ld, file says %ld left\n",
            started, tickets_per_buyer, tickets, sold, tickets_left);
-    if (started < buyers || failed_buyers > 0 || unclean_exits > 0 || zombies != 0)
-        printf("FAIL: %d of %d buyers started, %d reported errors or a negative count, "
-               "%d exited uncleanly, %d zombies left\n",
-               started, buyers, failed_buyers, unclean_exits, zombies);
-    else if (sold != expected_sold || tickets_left != tickets - expected_sold)
-        printf("FAIL: sold %ld tickets of %ld (expected %ld), file ends at %ld (expected %ld)\n",
-               sold, tickets, expected_sold, tickets_left, tickets - expected_sold);
-    else {
+    int count_wrong = sold != expected_sold || tickets_left != tickets - expected_sold;
+    int buyers_wrong = started < buyers || failed_buyers > 0 || unclean_exits > 0 || zombies != 0;
+    if (!count_wrong && !buyers_wrong) {
         printf("ok: exactly %ld sold, file ends at %ld, no zombie\n", sold, tickets_left);
         return 0;
     }
+    printf("FAIL:");
+    if (count_wrong)
+        printf(" sold %ld tickets of %ld (expected %ld), file ends at %ld (expected %ld);", sold, tickets,
+               expected_sold, tickets_left, tickets - expected_sold);
+    if (buyers_wrong)
+        printf(" %d of %d buyers started, %d saw an unreadable or negative count or an error, "
+               "%d exited uncleanly, %d zombies left", started, buyers, failed_buyers, unclean_exits, zombies);
+    printf("\n");
     return 1;
 }
