@@ -2,7 +2,7 @@
 # Lab 1 checker: every task runs exactly once, at several worker counts and on
 # both lists, and ThreadSanitizer sees no data race. Last line: PASS or FAIL.
 set -u
-cd "$(dirname "$0")"
+cd "$(dirname "$0")" || exit 1
 fail() { echo "FAIL: $*"; exit 1; }
 
 for list in quick unbalanced; do
@@ -16,7 +16,7 @@ done
 echo "ok: every task ran exactly once with -j 1, 2, 3 and 8"
 
 # The same under ThreadSanitizer: a plain (non-atomic) shared counter is a race.
-for repeat in 1 2 3; do
+for _ in 1 2 3; do
     output=$(TSAN_OPTIONS="halt_on_error=1 exitcode=66" timeout 60 ./pool-tsan --list quick -j 4 2>&1)
     status=$?
     [ $status -eq 66 ] && fail "ThreadSanitizer found a data race: $(grep -m1 -A3 'WARNING' <<<"$output" | tr '\n' ' ')"

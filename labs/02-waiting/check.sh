@@ -3,7 +3,7 @@
 # none early, in about one second (a blocking callback would take hours: the
 # timeout stops it). Last line: PASS or FAIL.
 set -u
-cd "$(dirname "$0")"
+cd "$(dirname "$0")" || exit 1
 fail() { echo "FAIL: $*"; exit 1; }
 
 for tasks in 1000 10000; do

@@ -8,7 +8,7 @@
 #   2. under ThreadSanitizer, without delay, no data race may be reported.
 # Last line: PASS or FAIL.
 set -u
-cd "$(dirname "$0")"
+cd "$(dirname "$0")" || exit 1
 fail() { echo "FAIL: $*"; exit 1; }
 
 cases=("counter mutex" "counter atomic" "bank mutex")

@@ -3,7 +3,7 @@
 # unprotected (wrong), mutex, atomic; one thread, then all cores fighting
 # over the same variable. Prints a table; the numbers are for README question 4.
 set -u
-cd "$(dirname "$0")"
+cd "$(dirname "$0")" || exit 1
 cores=$(nproc)
 printf '%-8s %12s %12s\n' fix "-j 1 (ns)" "-j $cores (ns)"
 for fix in none mutex atomic; do

@@ -8,7 +8,7 @@
 #      inversion report).
 # Last line: PASS or FAIL.
 set -u
-cd "$(dirname "$0")"
+cd "$(dirname "$0")" || exit 1
 fail() { echo "FAIL: $*"; exit 1; }
 
 attempt() {  # attempt description args...
