@@ -36,8 +36,8 @@ static bool reap_children(pid_t *children, long count)
         for (long index = 0; index < count; index++)
             if (children[index] == child)
                 children[index] = 0;      /* reaped: never signal it again */
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-            continue;
+        if ((WIFEXITED(status) && WEXITSTATUS(status) == 0) || !all_succeeded)
+            continue;                     /* a success, or one we stopped */
         fprintf(stderr, "sort-fork: child %d %s %d; stopping the others\n", (int)child,
                 WIFSIGNALED(status) ? "killed by signal" : "exited with status",
                 WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
