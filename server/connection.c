@@ -246,11 +246,19 @@ static void update(connection *self)
 }
 
 /* Answers the complete requests in `input`, in order, until one has to
- * wait (a delay) or the connection is to close. */
+ * wait (a delay), the connection is to close, or the client is not reading
+ * fast enough (OUTPUT_HIGH_WATER unsent even after a write). */
 static void answer_requests(connection *self)
 {
-    while (self->delay_timer == NULL && !self->close_after_output && self->input_size > 0 &&
-           self->output_size - self->output_sent < OUTPUT_HIGH_WATER) {
+    while (self->delay_timer == NULL && !self->close_after_output && self->input_size > 0) {
+        if (self->output_size - self->output_sent >= OUTPUT_HIGH_WATER) {
+            if (!flush_output(self)) {
+                connection_close(self, "send failed");
+                return;
+            }
+            if (self->output_size - self->output_sent >= OUTPUT_HIGH_WATER)
+                break;  /* the socket is full: EPOLLOUT will bring us back */
+        }
         http_request request;
         http_parse_status status = http_parse_request(self->input, self->input_size, &request);
         response answer;
@@ -323,7 +331,7 @@ static void on_event(loop *loop, int fd, uint32_t events, void *data)
         answer_requests(self);
         return;
     }
-    update(self);  /* EPOLLOUT: write the rest */
+    answer_requests(self);  /* EPOLLOUT: write the rest, then answer what waited for it */
 }
 
 static void on_idle_check(loop *loop, void *data)

@@ -340,6 +340,38 @@ live_processes() {  # live_processes PATTERN
     [[ "$output" == "HTTP/1.1 200 OK"* ]]
 }
 
+@test "flagserver: a client that reads slowly gets every byte (partial writes, EPOLLOUT)" {
+    start_server
+    # 400 pipelined manifest requests (about 3.5 MB of answers) sent before
+    # reading anything: far more than the socket buffers hold, so the
+    # server must keep the rest and write it as the client drains it.
+    run $PYTHON - "$PORT" <<'EOF'
+import socket, sys, time
+sock = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
+request = b"GET /flags/manifest.tsv HTTP/1.1\r\nHost: x\r\n\r\n"
+sock.sendall(request * 399 + request.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n"))
+time.sleep(0.5)
+received = bytearray()
+while True:
+    chunk = sock.recv(4096)
+    if not chunk:
+        break
+    received += chunk
+    time.sleep(0.0002)
+received = bytes(received)
+bodies = []
+while received:
+    head, _, received = received.partition(b"\r\n\r\n")
+    fields = dict(line.split(b": ", 1) for line in head.split(b"\r\n")[1:])
+    length = int(fields[b"Content-Length"])
+    bodies.append(received[:length])
+    received = received[length:]
+print(len(bodies), len(set(bodies)), len(bodies[0]))
+EOF
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+    [ "$output" = "400 1 $(curl -s "$URL/manifest.tsv" | wc -c)" ] || { echo "$output"; false; }
+}
+
 @test "flagserver: HEAD has the headers and no body" {
     start_server
     size=$(curl -s "$URL/br/br.gif" | wc -c)
@@ -572,13 +604,17 @@ s.listen()' "$port"
     pids=$(cat "$SERVERS_DIR"/{local,delay,error}.pid)
     kill "$owner"
     wait "$owner" || true
-    for attempt in $(seq 50); do
-        [ -e "$SERVERS_DIR/local.pid" ] || break
+    gone() {
+        local pid
+        for pid in $pids; do
+            ! kill -0 "$pid" 2>/dev/null || [ "$(awk '{print $3}' "/proc/$pid/stat")" = Z ] || return 1
+        done
+    }
+    for attempt in $(seq 100); do
+        gone && break
         sleep 0.1
     done
-    for pid in $pids; do
-        ! kill -0 "$pid" 2>/dev/null || [ "$(awk '{print $3}' "/proc/$pid/stat")" = Z ]
-    done
+    gone
     [ ! -e "$SERVERS_DIR/watchdog.pid" ]
 }
 
