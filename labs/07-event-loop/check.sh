@@ -17,7 +17,9 @@ fi
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/lab07-check.XXXXXX") || { echo "FAIL: mktemp failed"; exit 1; }
 server_pid=
+flags_pid=
 cleanup() {
+    [ -n "$flags_pid" ] && kill -TERM "$flags_pid" 2>/dev/null
     if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
         kill -TERM "$server_pid" 2>/dev/null
         wait "$server_pid" 2>/dev/null
@@ -41,9 +43,13 @@ port=$(cat "$scratch/port" 2>/dev/null)
 [[ $port =~ ^[0-9]+$ ]] || fail "the flag server wrote no port within 5 s"
 echo "server: ${server_command[*]} --mode delay --delay $DELAY on 127.0.0.1:$port"
 
-output=$(timeout -k 2 10 ./flags --port "$port" --timeout 3 --quiet 2>&1)
+# In the background, so that a signal to this script is handled at once.
+timeout -k 2 10 ./flags --port "$port" --timeout 3 --quiet >"$scratch/flags.out" 2>&1 &
+flags_pid=$!
+wait "$flags_pid"
 status=$?
-summary=$(printf '%s\n' "$output" | tail -1)
+flags_pid=
+summary=$(tail -1 "$scratch/flags.out")
 echo "flags: $summary"
 case $status in
     0) ;;
