@@ -93,7 +93,9 @@ static void test_put_blocks_when_full(void)
     if (queue_init(&small_queue, SMALL_CAPACITY) != 0)
         fail("queue_init failed");
     start_thread(&producer, put_twelve, NULL);
-    sleep_ms(300);
+    for (int waited_ms = 0; waited_ms < 5000 && atomic_load(&puts_returned) < SMALL_CAPACITY; waited_ms += 10)
+        sleep_ms(10);                       /* a busy machine may start the producer late */
+    sleep_ms(300);                          /* then give it time to put more than it may */
     int returned = atomic_load(&puts_returned);
     if (returned != SMALL_CAPACITY) {
         char reason[200];
