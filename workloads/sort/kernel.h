@@ -70,7 +70,8 @@ size_t sort_parallel_cutoff(size_t count);
 
 /* ---- input and check ----------------------------------------------------- */
 
-/* The fixed-seed input: element i is the top half of splitmix64's i-th output. */
+/* The fixed-seed input, splitmix64-style: element i is the top 32 bits of
+ * bench_mix64(seed + (i + 1) * 0x9e3779b97f4a7c15). */
 void sort_fill_random(uint32_t *elements, size_t count, uint64_t seed);
 /* Sum of bench_mix64(element) mod 2^64: the same for any order of the elements. */
 uint64_t sort_checksum(const uint32_t *elements, size_t count);
