@@ -223,10 +223,13 @@ static void load_manifest(flags_job *job)
     curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_cleanup(handle);
     if (code != CURLE_OK || status != 200) {
+        char reason[CURL_ERROR_SIZE + 32];
+        if (code != CURLE_OK)
+            snprintf(reason, sizeof reason, "%s", *curl_error ? curl_error : curl_easy_strerror(code));
+        else
+            snprintf(reason, sizeof reason, "HTTP %ld", status);
         fprintf(stderr, "%s: GET %s: %s; every download counts as an error "
-                "(nothing to verify it against)\n", job->program, url,
-                code != CURLE_OK ? (*curl_error ? curl_error : curl_easy_strerror(code))
-                                 : status == 404 ? "HTTP 404" : "not HTTP 200");
+                "(nothing to verify it against)\n", job->program, url, reason);
     } else if (!flags_manifest_parse(&job->manifest, buffer.data ? buffer.data : "",
                                      buffer.length, error, sizeof error)) {
         bench_failf("the manifest from %s is malformed: %s", url, error);
