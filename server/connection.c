@@ -408,8 +408,10 @@ bool connections_accept(server *server)
         case ENFILE:
         case ENOBUFS:
         case ENOMEM:
-            fprintf(stderr, "flagserver: accept4: %s (%lu connections open; see ulimit -n)\n",
-                    strerror(errno), server->connection_count);
+            /* Said once; again only with -v, as it repeats while it lasts. */
+            if (server->accept_pauses++ == 0 || server->options.verbose)
+                fprintf(stderr, "flagserver: accept4: %s (%lu connections open; see ulimit -n);"
+                        " pausing new connections\n", strerror(errno), server->connection_count);
             return false;
         default:
             fprintf(stderr, "flagserver: accept4: %s\n", strerror(errno));

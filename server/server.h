@@ -33,6 +33,7 @@ typedef struct {
     uint64_t flag_requests;      /* numbers the requests that faults are drawn for */
     connection *connections;     /* every open one, to close them all at exit */
     unsigned long connection_count;
+    unsigned long accept_pauses; /* times accept4 ran out of descriptors */
 } server;
 
 /* Accepts every pending connection on the listening socket (until EAGAIN).

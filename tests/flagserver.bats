@@ -108,10 +108,11 @@ teardown() {
 
 # Starts bin/flagserver with the given options on a free port; sets
 # SERVER_PID, PORT and URL (the base, http://127.0.0.1:PORT/flags).
+# SERVER_LAUNCHER, if set, is a command put in front (such as prlimit).
 start_server() {
     local port_file=$BATS_TEST_TMPDIR/server.port waited=0
     rm -f "$port_file"
-    "$BIN/flagserver" --port 0 --port-file "$port_file" "$@" \
+    ${SERVER_LAUNCHER:-} "$BIN/flagserver" --port 0 --port-file "$port_file" "$@" \
         >"$BATS_TEST_TMPDIR/server.out" 2>"$BATS_TEST_TMPDIR/server.err" </dev/null 3>&- &
     SERVER_PID=$!
     until [ -s "$port_file" ]; do
@@ -487,6 +488,16 @@ s.listen()' "$port"
     run $PYTHON "$BATS_FILE_TMPDIR/many.py" "$PORT" 1000
     [ "$status" -eq 0 ] || { echo "$output"; false; }
     [ "$output" = "1000 of 1000 ok" ]
+}
+
+@test "flagserver: out of descriptors, it pauses accepting and serves everyone in turn" {
+    command -v prlimit >/dev/null || skip "prlimit not installed"
+    SERVER_LAUNCHER="prlimit --nofile=48:48 --"
+    start_server
+    run $PYTHON "$BATS_FILE_TMPDIR/many.py" "$PORT" 150
+    [ "$status" -eq 0 ] || { echo "$output"; false; }
+    [ "$output" = "150 of 150 ok" ]
+    grep -q "accept4: Too many open files" "$BATS_TEST_TMPDIR/server.err"
 }
 
 @test "flagserver: --export writes the 249 files and the manifest the server serves" {
