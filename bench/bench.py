@@ -137,7 +137,8 @@ def start(workload, model, about, workload_options=None, model_options=None,
         model_options(parser.add_argument_group(f"{model} options"))
     if operands:
         parser.add_argument("operands", nargs="*", metavar=operands, help=argparse.SUPPRESS)
-    options = parser.parse_args()
+    # intermixed: operands may come before, between or after the options
+    options = parser.parse_intermixed_args() if operands else parser.parse_args()
     # Ctrl-C ends the run at once, as it ends a C variant, instead of raising
     # KeyboardInterrupt and waiting for the pool's queued tasks; the workers
     # of a process pool follow (die_with_parent), threads end with the process.

@@ -45,6 +45,19 @@ setup() {
     plain_only
 }
 
+# The flag servers (LOCAL, DELAY 0.5 s, ERROR) for the http tests, started once,
+# stopped in teardown_file (and by flagservers.sh's watchdog if bats is killed).
+setup_file() {
+    [ -z "$SANITIZER" ] || return 0
+    export FLAGS_SERVERS_DIR=$BATS_FILE_TMPDIR/servers
+    FLAGSERVER=$BIN/flagserver scripts/flagservers.sh start "$FLAGS_SERVERS_DIR" $$ >/dev/null 3>&-
+}
+
+teardown_file() {
+    [ -z "$SANITIZER" ] || return 0
+    scripts/flagservers.sh stop "$FLAGS_SERVERS_DIR"
+}
+
 @test "python: launchers are installed for every Python variant" {
     local source workload model
     for source in workloads/*/py-*.py; do
@@ -180,4 +193,67 @@ setup() {
     expect_usage_error "big.txt:2" "$BIN/sort-py-threads" --input "$BATS_TEST_TMPDIR/big.txt"
     expect_usage_error "/no-such-dir" "$BIN/sort-py-threads" --elements 10 --output /no-such-dir/out.txt
     expect_usage_error "not with --input" "$BIN/sort-py-serial" --elements 3 --input "$BATS_TEST_TMPDIR/big.txt"
+}
+
+@test "python: http agrees with http-serial against LOCAL, in every Python model" {
+    dest=$BATS_TEST_TMPDIR
+    run_record http serial -s LOCAL --dest "$dest/c"
+    expected=$(jq -c .result <<<"$record")
+    [ "$expected" = '{"ok":20,"not_found":0,"errors":0}' ]
+    for model in $PY_MODELS_WITH_ASYNCIO; do
+        run_record http "$model" -s LOCAL --dest "$dest/$model"
+        [ "$(jq -c .result <<<"$record")" = "$expected" ]
+        [ "$(json .tasks "$record")" -eq 20 ]
+        for flag in "$dest"/c/*.gif; do cmp "$flag" "$dest/$model/${flag##*/}"; done
+        [ "$(ls -A "$dest/$model" | wc -l)" -eq 20 ]
+    done
+    # letters, codes that do not exist, -l: the same accounting as C
+    run_record http serial -s LOCAL B Z xx -l 40 --dest "$dest/c2"
+    expected=$(jq -c .result <<<"$record")
+    for model in $PY_MODELS_WITH_ASYNCIO; do
+        run_record http "$model" -s LOCAL -m 8 B Z xx -l 40 --dest "$dest/$model-2"
+        [ "$(jq -c .result <<<"$record")" = "$expected" ]
+        [ "$(json .workers "$record")" -eq "$([ "$model" = py-serial ] && echo 1 || echo 8)" ]
+    done
+}
+
+@test "python: http against DELAY: the pools and asyncio overlap the waits, serial does not" {
+    for model in py-threads py-processes py-asyncio; do
+        run_record http "$model" -s DELAY -m 10 -l 10 --dest "$BATS_TEST_TMPDIR/$model"
+        [ "$(jq -c .result <<<"$record")" = '{"ok":10,"not_found":0,"errors":0}' ]
+        jq -e '.wall_s >= 0.5 and .wall_s < 3.0' <<<"$record" >/dev/null ||   # 10 in a row: 5 s
+            { echo "$model took $(json .wall_s "$record") s"; false; }
+    done
+    run_record http py-serial -s DELAY -l 3 --dest "$BATS_TEST_TMPDIR/serial"
+    jq -e '.wall_s >= 1.5' <<<"$record" >/dev/null
+}
+
+@test "python: http against ERROR and a dead port: every code accounted for, exit 3" {
+    for model in $PY_MODELS_WITH_ASYNCIO; do
+        run --separate-stderr "$BIN/http-$model" --json -s ERROR -m 20 -l 20 --dest "$BATS_TEST_TMPDIR/$model"
+        [ "$status" -eq 3 ] || [ "$status" -eq 0 ] || { echo "$model: $status $stderr"; false; }
+        read -r ok not_found errors <<<"$(jq -r '.result | "\(.ok) \(.not_found) \(.errors)"' <<<"$output")"
+        [ $((ok + not_found + errors)) -eq 20 ]
+        [ "$(ls -A "$BATS_TEST_TMPDIR/$model" | wc -l)" -eq "$ok" ]    # failed codes leave no file
+    done
+    dead=http://127.0.0.1:$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')/flags
+    for model in py-serial py-asyncio; do
+        run --separate-stderr "$BIN/http-$model" --json -s "$dead" -l 3 --dest "$BATS_TEST_TMPDIR/dead"
+        [ "$status" -eq 3 ]
+        [ "$(jq -c .result <<<"$output")" = '{"ok":0,"not_found":0,"errors":3}' ]
+        [[ "$stderr" == *"$dead/manifest.tsv"* && "$stderr" == *"3 errors"* ]]
+    done
+}
+
+@test "python: http usage errors exit 2 with one line naming the value" {
+    common_usage_errors "$BIN/http-py-serial"
+    for model in $PY_MODELS_WITH_ASYNCIO; do
+        expect_usage_error "'B1'" "$BIN/http-$model" B1
+        expect_usage_error "'http://example.com'" "$BIN/http-$model" -s http://example.com
+    done
+    expect_usage_error "'http://127.0.0.1@example.com/'" "$BIN/http-py-threads" -s http://127.0.0.1@example.com/
+    expect_usage_error "'BR'" "$BIN/http-py-threads" -e BR
+    expect_usage_error "disagree" "$BIN/http-py-threads" -m 3 -j 4
+    expect_usage_error "no-such.tsv" "$BIN/http-py-asyncio" --manifest /no-such.tsv
+    FLAGS_SERVERS_DIR=/nonexistent expect_usage_error "/nonexistent/delay.port" "$BIN/http-py-serial" -s DELAY
 }
