@@ -98,7 +98,7 @@ EOF
     /usr/bin/python3 -c '
 import socket, sys, time
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1000)
-print(s.getsockname()[1], flush=True); time.sleep(300)' \
+print(s.getsockname()[1], flush=True); time.sleep(120)' \
         </dev/null >"$SERVERS/stall.port" 2>&1 3>&- &
     echo $! >"$SERVERS/stall.pid"
     wait_for_file "$SERVERS/stall.port" $!
