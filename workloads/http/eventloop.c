@@ -15,8 +15,11 @@
  *
  * What to look for: against DELAY, -e -m 676 takes about one delay, like 676
  * threads, but with one thread, one stack and almost no context switches
- * (vol_ctx). Nothing here ever blocks: a callback that did would stall
- * every transfer at once.
+ * (vol_ctx). A callback that blocks stalls every transfer at once, and one
+ * blocking call is left on purpose: saving a flag to disk happens in the
+ * loop's thread (the notes' asyncio version hands save_flag to a thread with
+ * run_in_executor). Where creating a file is slow, the 249 flags of -e,
+ * which all arrive together after one delay, are saved one after another.
  */
 #include "kernel.h"
 #include "loop.h"

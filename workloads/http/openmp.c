@@ -9,7 +9,8 @@
  * equal to the number of codes every request waits at the same time.
  *
  * What to look for: the same times as the pthread pool, with far less
- * code; and how much larger each thread's stack is (OMP_STACKSIZE).
+ * code. num_threads is a request: a runtime limit (OMP_THREAD_LIMIT) can
+ * give fewer threads, and the record's "workers" then says how many.
  */
 #include "kernel.h"
 
