@@ -111,6 +111,7 @@ on_interrupt() {
     trap '' INT TERM
     say "interrupted: stopping, keeping what finished"
     kill_child_group
+    rm -f -- "$run_dir"/raw/*.tmp "$run_dir"/records/*.tmp   # the unfinished case
     stop_servers
     finish_run partial
     say "partial results: $run_dir"

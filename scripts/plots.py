@@ -122,7 +122,9 @@ def plot_clusters(workload, plots, name, heading, header, table, ylabel, logy=0,
 
 
 def plot_http(results, workload, plots):
-    modes = ["LOCAL", "DELAY", "ERROR"]
+    modes = [mode for mode in ("LOCAL", "DELAY", "ERROR")
+             if any(row["param"] == "mode" and row["value"] == mode and row["median_s"] is not None
+                    for row in results.rows(workload))]
     table = []
     for model in results.models(workload):
         by_mode = {row["value"]: row for row in results.rows(workload, model) if row["param"] == "mode"}
@@ -185,19 +187,29 @@ def main():
     results = Results(sys.argv[1])
     plots = os.path.join(results.directory, "plots")
     os.makedirs(plots, exist_ok=True)
+    failures = 0
     for workload in results.workloads():
-        kind = results.kind(workload)
-        plot_time(results, workload, plots)
-        if kind == "cpu":
-            plot_speedup(results, workload, plots)
-        elif kind == "sleep":
-            duration = results.duration(workload) or -1
-            plot_scaling(results, workload, plots, "wall", lambda row: row["median_s"],
-                         "wall time, s (median, log scale)", duration)
-            plot_scaling(results, workload, plots, "memory", peak_memory_mib,
-                         "peak memory, MiB (log scale; processes: parent + workers x largest child)", -1)
-        elif kind == "http":
-            plot_http(results, workload, plots)
+        try:
+            plot_workload(results, workload, plots)
+        except (subprocess.CalledProcessError, OSError, ValueError) as error:
+            print(f"plots: {workload}: {error}", file=sys.stderr)
+            failures += 1
+    sys.exit(1 if failures else 0)
+
+
+def plot_workload(results, workload, plots):
+    kind = results.kind(workload)
+    plot_time(results, workload, plots)
+    if kind == "cpu":
+        plot_speedup(results, workload, plots)
+    elif kind == "sleep":
+        duration = results.duration(workload) or -1
+        plot_scaling(results, workload, plots, "wall", lambda row: row["median_s"],
+                     "wall time, s (median, log scale)", duration)
+        plot_scaling(results, workload, plots, "memory", peak_memory_mib,
+                     "peak memory, MiB (log scale; processes: parent + workers x largest child)", -1)
+    elif kind == "http":
+        plot_http(results, workload, plots)
 
 
 if __name__ == "__main__":

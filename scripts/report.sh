@@ -14,7 +14,7 @@ fi
 [ -d "$dir" ] || { echo "report: $dir: no such results folder" >&2; exit 1; }
 report=${REPORT:-$repo/REPORT.md}
 if [ ! -d "$dir/plots" ] && ls "$dir"/*.csv >/dev/null 2>&1; then
-    /usr/bin/python3 "$repo/scripts/plots.py" "$dir"
+    /usr/bin/python3 "$repo/scripts/plots.py" "$dir" || echo "report: some plots failed (see above)" >&2
 fi
 /usr/bin/python3 "$repo/scripts/report.py" "$dir" "$report"
 echo "report: $report (from $dir)"
