@@ -30,6 +30,8 @@
 
 /* Stop reading requests while this much output is still unsent. */
 enum { OUTPUT_HIGH_WATER = 256 * 1024 };
+/* How long a closing connection reads and drops what the client still sends. */
+static const double LINGER_SECONDS = 2.0;
 
 typedef struct {
     int status;
@@ -56,6 +58,7 @@ struct connection {
     response delayed_response;        /* ... and this is the response */
     bool close_after_output;          /* the last response said Connection: close */
     bool peer_closed;                 /* read returned 0 */
+    bool lingering;                   /* our FIN is sent; draining the client's data */
 };
 
 static void connection_close(connection *self, const char *why)
@@ -194,6 +197,30 @@ static response answer_request(connection *self, const http_request *request, do
 static void on_event(loop *loop, int fd, uint32_t events, void *data);
 static void on_delay_done(loop *loop, void *data);
 
+static void on_linger_done(loop *loop, void *data)
+{
+    (void)loop;
+    connection *self = data;
+    self->idle_timer = NULL;
+    connection_close(self, "lingering close timed out");
+}
+
+/* A lingering close: send our FIN, then read and drop what the client
+ * still sends until its FIN (or LINGER_SECONDS). Closing at once with
+ * unread data would send a reset, which can destroy the answer in flight. */
+static bool start_lingering(connection *self)
+{
+    if (shutdown(self->fd, SHUT_WR) != 0) {
+        server_log(self->server, "shutdown fd %d: %s", self->fd, strerror(errno));
+        return false;
+    }
+    self->lingering = true;
+    if (self->idle_timer)
+        loop_timer_cancel(self->server->loop, self->idle_timer);
+    self->idle_timer = loop_timer_add(self->server->loop, LINGER_SECONDS, on_linger_done, self);
+    return self->idle_timer != NULL;
+}
+
 /* Writes what the socket takes. False if the connection failed. */
 static bool flush_output(connection *self)
 {
@@ -225,13 +252,20 @@ static void update(connection *self)
     }
     size_t unsent = self->output_size - self->output_sent;
     bool waiting = self->delay_timer != NULL;
-    if (unsent == 0 && !waiting && (self->close_after_output || self->peer_closed)) {
-        connection_close(self, self->close_after_output ? "Connection: close" : "client closed");
+    if (unsent == 0 && !waiting && self->peer_closed) {
+        connection_close(self, "client closed");
         return;
     }
+    if (unsent == 0 && !waiting && self->close_after_output) {
+        if (!self->lingering && !start_lingering(self)) {
+            connection_close(self, "Connection: close");
+            return;
+        }
+        self->input_size = 0;  /* dropped */
+    }
     uint32_t events = 0;
-    if (!waiting && !self->close_after_output && !self->peer_closed &&
-        self->input_size < sizeof self->input && unsent < OUTPUT_HIGH_WATER)
+    if (self->lingering || (!waiting && !self->close_after_output && !self->peer_closed &&
+                            self->input_size < sizeof self->input && unsent < OUTPUT_HIGH_WATER))
         events |= EPOLLIN;
     if (unsent > 0)
         events |= EPOLLOUT;
