@@ -3,7 +3,8 @@ concurrent.futures.ProcessPoolExecutor with max_workers=-j.
 
 Each worker process is an interpreter with its own GIL, so -j 2 keeps two
 cores busy. The tasks are all the same size, so they go to the workers in
-chunks (fewer round trips through the pool's pipes).
+small chunks: fewer round trips through the pool's pipes, and chunks small
+enough (16 per worker) that no worker is left with one more big chunk.
 
 What to look for: close to 2x over py-serial with -j 2 on two cores, a
 whole interpreter's memory per worker (children_maxrss_kib), and more than
@@ -21,7 +22,7 @@ def main():
                       workload_options=py_kernel.options, default_tasks=py_kernel.DEFAULT_TASKS)
     count = py_kernel.setup(run)
 
-    chunk = max(1, run.tasks // (4 * run.workers))
+    chunk = max(1, run.tasks // (16 * run.workers))
     with ProcessPoolExecutor(max_workers=run.workers, initializer=bench.die_with_parent) as executor:
         total = sum(executor.map(py_kernel.sum_task, [count] * run.tasks, chunksize=chunk))
 
