@@ -7,7 +7,7 @@ step=${1:-build}
 
 # package:command-or-file that proves it is installed
 build="gcc:gcc g++:g++ make:make pkg-config:pkg-config libcurl4-openssl-dev:/usr/include/x86_64-linux-gnu/curl/curl.h libgomp1:/usr/lib/x86_64-linux-gnu/libgomp.so.1"
-test="libcriterion-dev:/usr/include/criterion/criterion.h bats:bats curl:curl nginx-light:nginx wrk:wrk jq:jq python3:/usr/bin/python3 hyperfine:hyperfine gnuplot-nox:gnuplot"
+test="libcriterion-dev:/usr/include/criterion/criterion.h bats:bats curl:curl nginx-light:nginx wrk:wrk jq:jq python3:/usr/bin/python3 hyperfine:hyperfine gnuplot-nox:gnuplot file:file"
 bench="hyperfine:hyperfine gnuplot-nox:gnuplot jq:jq python3:/usr/bin/python3 wrk:wrk nginx-light:nginx curl:curl"
 
 case $step in

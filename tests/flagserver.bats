@@ -196,12 +196,16 @@ status_of() {  # status_of URL [curl options]: prints the HTTP status
     curl -s -o /dev/null -w '%{http_code}' "$@"
 }
 
-# Processes whose command line matches PATTERN, zombies (exited, waiting for
-# their reaper) left out.
+# Processes whose command line matches the extended regular expression,
+# zombies (exited, waiting for their reaper) left out. Reads /proc itself:
+# no procps needed.
 live_processes() {  # live_processes PATTERN
-    local pid
-    for pid in $(pgrep -f -- "$1"); do
-        [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo Z)" = Z ] || echo "$pid"
+    local entry pid
+    for entry in /proc/[0-9]*; do
+        pid=${entry#/proc/}
+        [ "$pid" = "$BASHPID" ] && continue
+        tr '\0' ' ' 2>/dev/null <"$entry/cmdline" | grep -Eq -- "$1" || continue
+        [ "$(awk '{print $3}' "$entry/stat" 2>/dev/null || echo Z)" = Z ] || echo "$pid"
     done
 }
 
@@ -637,6 +641,9 @@ s.listen()' "$port"
     for pattern in "flagserver .*$BATS_RUN_TMPDIR" "nginx .*$BATS_RUN_TMPDIR" \
         "flagservers-watchdog .*$BATS_RUN_TMPDIR"; do
         leftovers=$(live_processes "$pattern")
-        [ -z "$leftovers" ] || { ps -fp $leftovers; false; }
+        [ -z "$leftovers" ] || {
+            for pid in $leftovers; do echo "left running: $pid $(tr '\0' ' ' <"/proc/$pid/cmdline")"; done
+            false
+        }
     done
 }
