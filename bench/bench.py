@@ -15,6 +15,7 @@ import argparse
 import ctypes
 import json
 import math
+import multiprocessing
 import os
 import re
 import resource
@@ -206,7 +207,8 @@ def die_with_parent():
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
         fail(f"prctl(PR_SET_PDEATHSIG): {os.strerror(ctypes.get_errno())}")
-    if os.getppid() == 1:     # the parent died before prctl
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:   # it died before prctl
         os._exit(EXIT_WRONG)
 
 
