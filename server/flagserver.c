@@ -175,9 +175,10 @@ static void parse_command_line(int argc, char **argv, command_line *line)
         usage_error("unexpected argument '%s'", argv[optind]);
 
     server_options *options = &line->server;
-    if (delay >= 0 && options->mode == MODE_LOCAL)
+    /* A fault the mode would not inject is a mistake worth saying (0 is fine). */
+    if (delay > 0 && options->mode == MODE_LOCAL)
         usage_error("--delay '%g' needs --mode delay or error", delay);
-    if (error_rate >= 0 && options->mode != MODE_ERROR)
+    if (error_rate > 0 && options->mode != MODE_ERROR)
         usage_error("--error-rate '%g' needs --mode error", error_rate);
     options->delay = delay >= 0 ? delay : options->mode == MODE_LOCAL ? 0 : 0.5;
     options->error_rate = error_rate >= 0 ? error_rate : 0.25;

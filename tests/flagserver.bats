@@ -380,6 +380,32 @@ EOF
     [ "$output" = "400 1 $(curl -s "$URL/manifest.tsv" | wc -c)" ] || { echo "$output"; false; }
 }
 
+@test "flagserver: clients that reset or vanish cost only their own connection" {
+    start_server --mode delay --delay 0.2
+    # 20 clients send a request and reset the connection at once (SO_LINGER
+    # 0), 20 more hang up mid-answer of a big pipeline; the server lives on.
+    run $PYTHON - "$PORT" <<'EOF'
+import socket, struct, sys
+port = int(sys.argv[1])
+for _ in range(20):
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall(b"GET /flags/br/br.gif HTTP/1.1\r\nHost: x\r\n\r\n")
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+for _ in range(20):
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.sendall(b"GET /flags/manifest.tsv HTTP/1.1\r\nHost: x\r\n\r\n" * 100)
+    sock.recv(1000)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.close()
+print("done")
+EOF
+    [ "$output" = done ]
+    sleep 0.3   # the delayed answers meet closed sockets now
+    [ "$(status_of "$URL/br/br.gif")" = 200 ]
+    kill -0 "$SERVER_PID"
+}
+
 @test "flagserver: HEAD has the headers and no body" {
     start_server
     size=$(curl -s "$URL/br/br.gif" | wc -c)
@@ -557,7 +583,7 @@ s.listen()' "$port"
     start_server
     ours=$(wrk -t1 -c100 -d1s "$URL/br/br.gif" | awk '/Requests\/sec/ {print $2}')
     nginx=$(wrk -t1 -c100 -d1s "http://127.0.0.1:$NGINX_PORT/flags/br/br.gif" | awk '/Requests\/sec/ {print $2}')
-    echo "flagserver $ours, nginx $nginx requests/s" >&3
+    echo "# flagserver $ours, nginx $nginx requests/s" >&3
     holds "$ours >= $nginx / 2" || { echo "flagserver $ours, nginx $nginx"; false; }
 }
 
@@ -570,6 +596,9 @@ s.listen()' "$port"
     expect_usage_error "'2'" "$BIN/flagserver" --mode error --error-rate 2
     expect_usage_error "'0.5'" "$BIN/flagserver" --delay 0.5
     expect_usage_error "'0.1'" "$BIN/flagserver" --mode delay --error-rate 0.1
+    # zero is no fault, so it fits any mode
+    run "$BIN/flagserver" --mode local --delay 0 --error-rate 0 --export "$BATS_TEST_TMPDIR/zero"
+    [ "$status" -eq 0 ]
     expect_usage_error "--frobnicate" "$BIN/flagserver" --frobnicate
     expect_usage_error "--port" "$BIN/flagserver" --port
     expect_usage_error "stray" "$BIN/flagserver" stray
