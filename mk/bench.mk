@@ -19,3 +19,6 @@ compare:
 # What the benchmark records in machine.json.
 print-build-flags:
 	@echo "$(CC) $(CFLAGS) $(LDLIBS)"
+
+# `make bench OUT=dir` times the variants built in dir/bin.
+export BENCH_BIN_DIR ?= $(abspath $(BIN))

@@ -362,10 +362,16 @@ time_case() {  # time_case index: hyperfine, then its JSON and the last record
         "${case_labels[$i]}" "$(format_seconds "$(($(date +%s) - started_at))")" \
         "$(format_seconds "$left")" >&2
     [ "${case_ok[$i]}" != 0 ] && options+=(--ignore-failure)
+    [ "$hyperfine_no_shell" = 1 ] && options+=(-N)
+    if [ "$hyperfine_output" = 1 ]; then
+        options+=(--output "$record.tmp")
+    else
+        cp "$run_dir/records/$id.check.json" "$record.tmp"
+    fi
     mapfile -t command < <(variant_command "$i")
     run_in_group "$scratch/hyperfine.out" "$scratch/hyperfine.err" "${pin_prefix[@]}" \
-        hyperfine -N --style none --runs "${case_runs[$i]}" --warmup "${case_warmups[$i]}" \
-        "${options[@]}" --export-json "$raw.tmp" --output "$record.tmp" \
+        hyperfine --style none --runs "${case_runs[$i]}" --warmup "${case_warmups[$i]}" \
+        "${options[@]}" --export-json "$raw.tmp" \
         --command-name "${case_labels[$i]}" -- "${command[*]}"
     status=$?
     if [ $status -ne 0 ] || [ ! -s "$raw.tmp" ]; then

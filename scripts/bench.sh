@@ -22,6 +22,7 @@
 # failed (listed at the end and in the report), 130 when interrupted.
 set -uo pipefail
 
+main() {
 repo=$(cd "$(dirname "$0")/.." && pwd)
 absolute() { realpath -m -- "$1"; }
 bin_dir=$(absolute "${BENCH_BIN_DIR:-$repo/bin}")
@@ -32,9 +33,21 @@ source scripts/bench-lib.sh
 
 scripts/deps.sh bench || exit 1
 
-size=full
-[ -n "${QUICK:-}" ] && [ "${QUICK}" != 0 ] && size=quick
-[ -n "${BENCH_TINY:-}" ] && [ "${BENCH_TINY}" != 0 ] && size=tiny
+# Debian 12 has hyperfine 1.15: -N (no shell, 1.13) and --output FILE (1.15)
+# are the newest options used; an older one times through a shell and keeps
+# only the check run's record.
+hyperfine_version=$(hyperfine --version | sed -n 's/^hyperfine \([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
+read -r hyperfine_major hyperfine_minor <<< "${hyperfine_version:-0 0}"
+hyperfine_no_shell=1 hyperfine_output=1
+if [ "$hyperfine_major" -lt 1 ] || { [ "$hyperfine_major" -eq 1 ] && [ "$hyperfine_minor" -lt 15 ]; }; then
+    hyperfine_output=0
+    [ "$hyperfine_major" -eq 1 ] && [ "$hyperfine_minor" -lt 13 ] && hyperfine_no_shell=0
+    say "hyperfine $hyperfine_major.$hyperfine_minor is older than 1.15: records come from the check runs only"
+fi
+
+run_size=full
+[ -n "${QUICK:-}" ] && [ "${QUICK}" != 0 ] && run_size=quick
+[ -n "${BENCH_TINY:-}" ] && [ "${BENCH_TINY}" != 0 ] && run_size=tiny
 cores=$(nproc)
 pin_list=""
 case ${PIN:-} in
@@ -52,7 +65,7 @@ scratch=$(mktemp -d /tmp/bench.XXXXXX) || exit 1
 started_at=$(date +%s)
 write_run_status running
 write_machine_json > "$run_dir/machine.json.tmp" && mv "$run_dir/machine.json.tmp" "$run_dir/machine.json"
-say "results: $run_dir ($size sizes, $cores cores${pin_list:+, pinned to CPUs $pin_list})"
+say "results: $run_dir ($run_size sizes, $cores cores${pin_list:+, pinned to CPUs $pin_list})"
 
 trap on_interrupt INT TERM
 trap cleanup EXIT
@@ -105,3 +118,7 @@ if [ $failed -gt 0 ]; then
     exit 1
 fi
 exit 0
+}
+
+# The whole script is read before it runs, so that editing it meanwhile is safe.
+main "$@"
