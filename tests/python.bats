@@ -151,16 +151,26 @@ teardown_file() {
     expect_usage_error "'inf'" "$BIN/sleep-py-threads" --seconds inf
 }
 
+# Through /proc, not procps (a fresh Debian may not have ps or pgrep).
+children_of() {  # children_of PID: the pids whose parent is PID
+    awk -v parent="$1" '{ sub(/^.*\) /, ""); if ($2 == parent) { split(FILENAME, path, "/"); print path[3] } }' \
+        /proc/[0-9]*/stat 2>/dev/null
+}
+
+process_state() {  # process_state PID: R, S, Z ..., or nothing once it is gone
+    sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1
+}
+
 @test "python: an interrupted py-processes run leaves no process behind" {
     "$BIN/sleep-py-processes" -n 6 --seconds 30 3>&- &
     local parent=$!
     for _ in $(seq 50); do
-        [ "$(pgrep -c -P "$parent")" -ge 6 ] && break
+        [ "$(children_of "$parent" | wc -l)" -ge 6 ] && break
         sleep 0.1
     done
     local workers
-    workers=$(pgrep -P "$parent" | tr '\n' ' ')
-    [ -n "$workers" ]
+    workers=$(children_of "$parent" | tr '\n' ' ')
+    [ "$(wc -w <<<"$workers")" -ge 6 ] || { echo "workers: $workers"; false; }
     kill -INT "$parent"
     local exit_status=0
     wait "$parent" || exit_status=$?
@@ -168,11 +178,11 @@ teardown_file() {
     local worker state
     for worker in $workers; do      # gone, or dead and waiting for init to reap it
         for _ in $(seq 30); do
-            state=$(ps -o stat= -p "$worker") || break
-            [[ $state == Z* ]] && break
+            state=$(process_state "$worker")
+            [ -z "$state" ] || [ "$state" = Z ] && break
             sleep 0.1
         done
-        [ -z "$state" ] || [[ $state == Z* ]] || { echo "worker $worker still running ($state)"; false; }
+        [ -z "$state" ] || [ "$state" = Z ] || { echo "worker $worker still running ($state)"; false; }
     done
 }
 
