@@ -287,6 +287,8 @@ void bench_start(bench_run *run, const bench_spec *spec, int argc, char **argv)
         if (code >= 256) {
             option = by_index[code - 256];
         } else if (code == '?') {
+            if (optopt >= 256)
+                bench_usage_error("option '--%s' takes no value", by_index[optopt - 256]->long_name);
             if (optopt)
                 bench_usage_error("unknown option '-%c'", optopt);
             bench_usage_error("unknown option '%s'", argv[optind - 1]);
