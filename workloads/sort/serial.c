@@ -1,6 +1,6 @@
 /*
  * sort-serial: the baseline. One thread quicksorts the whole array (see
- * kernel.c: ninther pivot, Hoare partition, insertion sort for short
+ * kernel.c: ninther pivot, branch-free Lomuto partition, insertion sort for short
  * ranges). Every other sort model is this call plus a way of sharing the
  * recursion out; diff them against it.
  *
