@@ -575,18 +575,6 @@ s.listen()' "$port"
     [ "$requests" -gt 100 ]
 }
 
-@test "flagserver: under wrk -c100 it does at least half of nginx's requests per second" {
-    plain_only
-    [ -x /usr/sbin/nginx ] || skip "nginx not installed"
-    "$BIN/flagserver" --export "$BATS_TEST_TMPDIR/www/flags"
-    start_nginx "$BATS_TEST_TMPDIR/www"
-    start_server
-    ours=$(wrk -t1 -c100 -d1s "$URL/br/br.gif" | awk '/Requests\/sec/ {print $2}')
-    nginx=$(wrk -t1 -c100 -d1s "http://127.0.0.1:$NGINX_PORT/flags/br/br.gif" | awk '/Requests\/sec/ {print $2}')
-    echo "# flagserver $ours, nginx $nginx requests/s" >&3
-    holds "$ours >= $nginx / 2" || { echo "flagserver $ours, nginx $nginx"; false; }
-}
-
 @test "flagserver: usage errors exit 2 and name the bad value" {
     plain_only
     expect_usage_error "'fast'" "$BIN/flagserver" --mode fast
