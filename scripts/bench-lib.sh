@@ -155,8 +155,6 @@ load_conf() {  # load_conf workload
     else
         cases="* workers $cores -j {}"
     fi
-    [ "$run_size" = tiny ] && runs=2 warmup=0
-    if [ "$run_size" = quick ] && [ "$runs" -gt 3 ]; then runs=3; fi
     return 0
 }
 
@@ -186,20 +184,30 @@ add_case() {  # add_case workload model param value runs warmup args
     write_case_json "$index"
 }
 
-write_case_json() {  # write_case_json index
+# A JSON string: backslashes, quotes and control characters escaped.
+json_string() {
+    local text=${1//\\/\\\\}
+    text=${text//\"/\\\"}
+    text=${text//$'\t'/\\t}
+    text=${text//$'\n'/\\n}
+    text=${text//$'\r'/\\r}
+    printf '"%s"' "$text"
+}
+
+write_case_json() {  # write_case_json index (printf, not jq: it runs for every case)
     local i=$1
-    jq -n --arg id "${case_ids[$i]}" --arg workload "${case_workloads[$i]}" \
-        --arg model "${case_models[$i]}" --arg kind "${case_kinds[$i]}" \
-        --arg param "${case_params[$i]}" --arg value "${case_values[$i]}" \
-        --arg args "${case_args[$i]}" --argjson runs "${case_runs[$i]}" \
-        --argjson warmup "${case_warmups[$i]}" --arg status "${case_status[$i]}" \
-        --arg duration "${case_durations[$i]}" --argjson check_wall "${case_check_walls[$i]}" \
-        --arg pinned "${pin_list:-}" \
-        '{id: $id, workload: $workload, model: $model, kind: $kind, param: $param,
-          value: $value, args: $args, runs: $runs, warmup: $warmup, status: $status,
-          duration_s: (if $duration == "" then null else ($duration | tonumber) end),
-          check_wall_s: $check_wall, pinned_cpus: $pinned}' |
-        write_whole "$run_dir/cases/${case_ids[$i]}.json"
+    local duration=${case_durations[$i]:-null}
+    {
+        printf '{"id": %s, "workload": %s, "model": %s, "kind": %s, ' \
+            "$(json_string "${case_ids[$i]}")" "$(json_string "${case_workloads[$i]}")" \
+            "$(json_string "${case_models[$i]}")" "$(json_string "${case_kinds[$i]}")"
+        printf '"param": %s, "value": %s, "args": %s, "runs": %d, "warmup": %d, ' \
+            "$(json_string "${case_params[$i]}")" "$(json_string "${case_values[$i]}")" \
+            "$(json_string "${case_args[$i]}")" "${case_runs[$i]}" "${case_warmups[$i]}"
+        printf '"status": %s, "duration_s": %s, "check_wall_s": %s, "pinned_cpus": %s}\n' \
+            "$(json_string "${case_status[$i]}")" "$duration" "${case_check_walls[$i]}" \
+            "$(json_string "${pin_list:-}")"
+    } | write_whole "$run_dir/cases/${case_ids[$i]}.json"
 }
 
 set_case_status() {  # set_case_status index status
@@ -238,11 +246,15 @@ expand_cases() {  # expand_cases workload "models..."
         line_runs=$runs line_warmup=$warmup args=""
         for word in $rest; do
             case $word in
-            runs=*) [ "$run_size" = tiny ] || line_runs=${word#runs=} ;;
-            warmup=*) [ "$run_size" = tiny ] || line_warmup=${word#warmup=} ;;
+            runs=*) line_runs=${word#runs=} ;;
+            warmup=*) line_warmup=${word#warmup=} ;;
             *) args+="$word " ;;
             esac
         done
+        case $run_size in   # fewer runs: quick at most 3 after 1 warm-up, tiny 2 and none
+        quick) line_runs=$((line_runs < 3 ? line_runs : 3)) line_warmup=$((line_warmup < 1 ? line_warmup : 1)) ;;
+        tiny) line_runs=2 line_warmup=0 ;;
+        esac
         local matched=""
         for model in $models; do
             model_matches "$model" "$globs" "$named" || continue

@@ -12,7 +12,8 @@ if (logy) { set logscale y; set yrange [*:*]; set format y "%g" }
 if (stacked) {
     set style histogram rowstacked
     set boxwidth 0.6
-    plot for [i=2:columns+1] data using i:xtic(1) title columnheader(i)
+    stack_colours = "#2ca02c #1f77b4 #d62728"
+    plot for [i=2:columns+1] data using i:xtic(1) title columnheader(i) lc rgb word(stack_colours, i - 1)
 } else { if (errorbars) {
     set style histogram errorbars gap 1 lw 1
     plot for [i=0:columns-1] data using 2+3*i:3+3*i:4+3*i:xtic(1) title columnheader(2+3*i)

@@ -7,8 +7,12 @@ set ylabel ylabel_text
 set logscale xy
 set format x "%g"
 set format y "%g"
-plot (ideal > 0 ? ideal : NaN) with lines dt 2 lc rgb "#888888" lw 1.5 title sprintf("ideal: one duration (%g s)", ideal), \
-     for [i=1:count] data index (i-1) using 1:2 with linespoints lt i dt dash(i) title word(models, i)
+if (ideal > 0) {
+    plot ideal with lines dt 2 lc rgb "#888888" lw 1.5 title sprintf("ideal: one duration (%g s)", ideal), \
+         for [i=1:count] data index (i-1) using 1:2 with linespoints lt i dt dash(i) title word(models, i)
+} else {
+    plot for [i=1:count] data index (i-1) using 1:2 with linespoints lt i dt dash(i) title word(models, i)
+}
 set terminal svg size 960,600 font "sans,11" noenhanced
 set output out.'.svg'
 replot

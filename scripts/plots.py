@@ -89,7 +89,7 @@ def plot_speedup(results, workload, plots):
         "fraction": fit[1] if fit else -1.0, "fitted": fit[0] if fit else "none"})
 
 
-def plot_scaling(results, workload, plots, name, quantity, ylabel, ideal):
+def plot_scaling(results, workload, plots, name, quantity, ylabel, ideal, heading=None):
     blocks = []
     for model in results.models(workload):
         points = sorted((float(row["value"]), quantity(row)) for row in results.rows(workload, model)
@@ -102,7 +102,7 @@ def plot_scaling(results, workload, plots, name, quantity, ylabel, ideal):
     write_blocks(data, blocks)
     gnuplot("plot-scaling.gp", {
         "data": data, "out": os.path.join(plots, f"{workload}-{name}"),
-        "heading": f"{workload}: {ylabel.split(',')[0]} against number of tasks",
+        "heading": f"{workload}: {heading or ylabel.split(',')[0] + ' against number of tasks'}",
         "models": " ".join(model for model, _ in blocks), "count": len(blocks),
         "xlabel_text": "tasks (-n), log scale", "ylabel_text": ylabel, "ideal": ideal})
 
@@ -207,7 +207,8 @@ def plot_workload(results, workload, plots):
         plot_scaling(results, workload, plots, "wall", lambda row: row["median_s"],
                      "wall time, s (median, log scale)", duration)
         plot_scaling(results, workload, plots, "memory", peak_memory_mib,
-                     "peak memory, MiB (log scale; processes: parent + workers x largest child)", -1)
+                     "peak RSS, MiB (log scale)", -1,
+                     "peak memory against tasks (process models: parent + workers x largest child, an upper bound)")
     elif kind == "http":
         plot_http(results, workload, plots)
 

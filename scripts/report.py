@@ -31,7 +31,8 @@ PLOT_TEXT = {
     "speedup": "speedup against workers (dashed: ideal; dotted: Amdahl's law with the serial "
                "fraction measured by Karp-Flatt)",
     "wall": "wall time against tasks (log-log; dashed: one duration)",
-    "memory": "peak memory against tasks",
+    "memory": "peak memory against tasks (process models: parent + workers x largest child's peak, "
+              "an upper bound since forked processes share pages)",
     "modes": "time per model and server mode",
     "errors": "ok / not found / error counts under the ERROR server",
     "concurrency": "time against requests in flight, DELAY server",
