@@ -30,7 +30,6 @@ setup_file() {
 }
 
 @test "primes: the notes' list (65 tasks) gives the same verdicts in every model" {
-    [ -n "$SANITIZER" ] && [ "$SANITIZER" = address ] && skip "slow under ASan; the small list covers it"
     run_record primes serial -n 13
     expected=$(json .result "$record")
     for model in $MODELS; do

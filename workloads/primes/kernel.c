@@ -138,6 +138,7 @@ void primes_setup(bench_run *run, primes_job *job, bool shared)
     job->numbers = bench_alloc(job->count, sizeof *job->numbers);
     for (size_t task = 0; task < job->count; task++)
         job->numbers[task] = list[task % list_count];
+    job->shared = shared;
     job->verdicts = shared ? bench_shared_alloc(job->count) : bench_alloc(job->count, 1);
     memset(job->verdicts, 0xff, job->count);   /* 255: not tested */
     free(from_file);
@@ -162,7 +163,7 @@ bool primes_check(const primes_job *job)
     return true;
 }
 
-int primes_finish(bench_run *run, const primes_job *job)
+int primes_finish(bench_run *run, primes_job *job)
 {
     size_t primes;
     uint64_t checksum = primes_checksum(job->verdicts, job->count, &primes);
@@ -175,5 +176,10 @@ int primes_finish(bench_run *run, const primes_job *job)
              checksum);
     snprintf(summary, sizeof summary, "%zu of %zu numbers are prime (checksum %016" PRIx64 ")",
              primes, job->count, checksum);
+    free(job->numbers);
+    if (job->shared)
+        bench_shared_free(job->verdicts, job->count);
+    else
+        free(job->verdicts);
     return bench_finish(run, right ? BENCH_EXIT_OK : BENCH_EXIT_WRONG, result, summary);
 }

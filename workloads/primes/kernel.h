@@ -35,6 +35,7 @@ typedef struct {
     uint64_t *numbers;
     unsigned char *verdicts;
     size_t count;
+    bool shared;             /* verdicts live in a shared mapping */
 } primes_job;
 
 /* --numbers FILE, shared by every primes variant. */
@@ -48,7 +49,7 @@ void primes_setup(bench_run *run, primes_job *job, bool shared);
 uint64_t primes_checksum(const unsigned char *verdicts, size_t count, size_t *primes);
 /* True when every verdict agrees with is_prime_fast. */
 bool primes_check(const primes_job *job);
-/* Checks, prints the record and returns the exit status. */
-int primes_finish(bench_run *run, const primes_job *job);
+/* Checks, prints the record, frees the job and returns the exit status. */
+int primes_finish(bench_run *run, primes_job *job);
 
 #endif
