@@ -240,8 +240,9 @@ expand_cases() {  # expand_cases workload "models..."
     local line_runs line_warmup args word covered=" "
     while read -r globs param values rest; do
         [ -n "$globs" ] && [[ $globs != \#* ]] || continue
-        if [ "$values" = scan ]; then   # workers 1 .. 2 x cores (tiny: 1 .. cores)
-            values=$(seq -s, 1 $(( $([ "$run_size" = tiny ] && echo 1 || echo 2) * cores )))
+        if [ "$values" = scan ]; then   # workers 1 .. 2 x cores (tiny: the cores only)
+            values=$(seq -s, 1 $((2 * cores)))
+            [ "$run_size" = tiny ] && values=$cores
         fi
         line_runs=$runs line_warmup=$warmup args=""
         for word in $rest; do

@@ -82,8 +82,8 @@ EOF
     # not timed, marked failed in the CSV and the report; the real ones were timed
     ! ls "$dir"/raw/primes-fakewrong-* 2> /dev/null
     ls "$dir"/raw/primes-pthread-* > /dev/null
-    grep -q '^primes,fakewrong,workers,1,"failed: wrong result' "$dir/primes.csv"
-    grep -q '^primes,pthread,workers,1,ok' "$dir/primes.csv"
+    grep -q '^primes,fakewrong,workers,[0-9]*,"failed: wrong result' "$dir/primes.csv"
+    grep -q '^primes,pthread,workers,[0-9]*,ok' "$dir/primes.csv"
     grep -A3 '^## Failed cases' "$REPORT" | grep -q 'primes-fakewrong.*wrong result'
 }
 
