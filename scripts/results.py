@@ -136,8 +136,8 @@ def karp_flatt_fit(results, workload):
     over 2..cores workers; None with fewer than 2 cores or no data."""
     best = None
     for model in results.models(workload):
-        if model == "serial" or model.startswith("py-"):
-            continue
+        if model in ("serial", "eventloop") or model.startswith("py-"):
+            continue   # the event loop is one thread by design: nothing to fit
         row = results.find(workload, model, "workers", results.cores)
         if row and row["speedup"] and (best is None or row["speedup"] > best[1]):
             best = (model, row["speedup"])
