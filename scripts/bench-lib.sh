@@ -43,7 +43,7 @@ write_machine_json() {
         '{host: $host, cpu_model: $cpu, nproc: $nproc, memory_kib: $memory_kib, kernel: $kernel,
           compiler: $compiler, build_flags: $flags, hyperfine: $hyperfine, gnuplot: $gnuplot,
           git_commit: $commit, date: $date, load_average: $loadavg,
-          busy_at_start: ($load > ($nproc * 0.25)), pinned_cpus: $pinned, size: $size}'
+          busy_at_start: ($load > ($nproc * 0.5)), pinned_cpus: $pinned, size: $size}'
 }
 
 # ---- child processes: each in its own process group, so that one kill

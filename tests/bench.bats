@@ -114,8 +114,8 @@ os.execv(sys.argv[1], sys.argv[1:])' "$REPO/scripts/bench.sh" > "$log" 2>&1 &
     # nothing left: no driver, no hyperfine, no variant, no flag server
     ! pgrep -g "$driver"
     ! pgrep -f "$bin/"
-    for port in $ports; do
-        ! ss -ltn "sport = :$port" | grep -q LISTEN
+    for port in $ports; do     # nothing listens on the servers' ports any more
+        ! (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null
     done
     dir=$(echo "$BENCH_RESULTS_ROOT"/*)
     [ "$(jq -r .status "$dir/run.json")" = partial ]
