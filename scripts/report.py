@@ -101,21 +101,27 @@ def scaling_threshold(cores):
     return 1 + 0.5 * (cores - 1)
 
 
-def speedup_at_cores(results, workload, model):
+def speedup_row(results, workload, model):
+    """The row that says how much a model gains: one worker per core, or, for
+    rows timed at a size of their own (Python), the first with a speedup."""
     row = results.find(workload, model, "workers", results.cores)
-    return row["speedup"] if row else None
+    if row is None:
+        rows = [r for r in results.rows(workload, model) if r["speedup"] is not None]
+        row = rows[0] if rows else None
+    return row if row and row["speedup"] is not None else None
 
 
 def claim_parallel(results, model, holds_if_fast, claim):
     """A CPU-bound claim about a model: measured on primes and sum, if present."""
     figures, verdicts = [], []
     for workload in ("primes", "sum"):
-        speedup = speedup_at_cores(results, workload, model)
-        if speedup is None:
+        row = speedup_row(results, workload, model)
+        if row is None:
             continue
         base = "py-serial" if model.startswith("py-") else "serial"
-        figures.append(f"{workload}: {speedup:.2f}x {base} with {results.cores} workers")
-        fast = speedup >= scaling_threshold(results.cores)
+        where = "" if row["param"] == "workers" else f", {row['param']}={row['value']}"
+        figures.append(f"{workload}: {row['speedup']:.2f}x {base} with {row['workers']:.0f} workers{where}")
+        fast = row["speedup"] >= scaling_threshold(results.cores)
         verdicts.append(fast)
     if not figures:
         return claim, "not measured", "not measured"
@@ -133,10 +139,10 @@ def claim_parallel(results, model, holds_if_fast, claim):
 def claim_eventloop_cpu(results):
     figures, verdicts = [], []
     for workload in ("primes", "sum"):
-        speedup = speedup_at_cores(results, workload, "eventloop")
-        if speedup is not None:
-            figures.append(f"{workload}: {speedup:.2f}x serial with {results.cores} workers")
-            verdicts.append(speedup <= 1.15)
+        row = results.find(workload, "eventloop", "workers", results.cores)
+        if row is not None and row["speedup"] is not None:
+            figures.append(f"{workload}: {row['speedup']:.2f}x serial with {results.cores} workers")
+            verdicts.append(row["speedup"] <= 1.15)
     claim = "An event loop (asyncio) gains nothing on CPU-bound work."
     if not figures:
         return claim, "not measured", "not measured"
