@@ -9,7 +9,8 @@
 #   4. CHECKS every case once: a variant whose answer is wrong is not timed;
 #   5. TIMES every checked case with hyperfine, keeping hyperfine's JSON and
 #      the variant's own --json record of its last timed run;
-#   6. collects one CSV per workload, draws the plots, writes the report.
+#   6. loads the flag server and nginx with wrk (scripts/server-load.sh);
+#   7. collects one CSV per workload, draws the plots, writes the report.
 #
 # Results go to $BENCH_RESULTS_ROOT/<date>-<host>/ (default results/). Knobs:
 #   QUICK=1            smaller sizes and fewer runs (a couple of minutes)
@@ -104,6 +105,12 @@ for index in "${!case_ids[@]}"; do
     [ "${case_status[$index]}" = ok ] || failed=$((failed + 1))
     estimate_left=$(awk -v a="$estimate_left" -v b="$(case_estimate "$index")" 'BEGIN { print a - b }')
 done
+
+# ---- the flag server under load, beside nginx (wrk -c100 on one flag) ----
+if [[ " ${workloads[*]} " == *" http "* ]]; then
+    case $run_size in full) load_seconds=5 ;; quick) load_seconds=2 ;; *) load_seconds=1 ;; esac
+    BENCH_BIN_DIR=$bin_dir scripts/server-load.sh "$run_dir" "$load_seconds" | while read -r line; do say "$line"; done
+fi
 
 stop_servers
 finish_run "$([ $failed -eq 0 ] && echo complete || echo failed)"
