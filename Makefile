@@ -117,6 +117,9 @@ help:
 	@echo "make test         build with and without sanitizers and run every test"
 	@echo "make bench        check, time and plot every variant, then write REPORT.md"
 	@echo "make report       REPORT.md from the newest results folder (RESULTS=dir for another)"
+	@echo "make compare A=dir B=dir   ratio of medians between two results folders, and is it noise?"
+	@echo "make serve        start the LOCAL, DELAY and ERROR flag servers (make serve-stop)"
+	@echo "make labs         build the classroom labs (make -C labs check: check them)"
 	@echo "make SAN=address  build under ASan+UBSan into build/asan/bin (SAN=thread: TSan)"
 	@echo "make clean        remove bin/ and build/"
 
