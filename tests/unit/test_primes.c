@@ -59,7 +59,7 @@ Test(primes, the_check_catches_a_wrong_verdict)
 {
     uint64_t numbers[] = {2, 3, 4, 1000003};
     unsigned char verdicts[] = {1, 1, 0, 1};
-    primes_job job = {numbers, verdicts, 4};
+    primes_job job = {.numbers = numbers, .verdicts = verdicts, .count = 4};
     cr_expect(primes_check(&job));
     verdicts[2] = 1;
     cr_expect(!primes_check(&job), "4 marked prime must fail the check");
