@@ -277,7 +277,9 @@ expand_cases() {  # expand_cases workload "models..."
 variant_command() {  # variant_command index -> the words, one per line
     local i=$1
     printf '%s\n' "$bin_dir/${case_workloads[$i]}-${case_models[$i]}" --json
-    printf '%s\n' ${case_args[$i]}
+    local words
+    read -r -a words <<< "${case_args[$i]}"   # none at all when a case has no arguments
+    [ ${#words[@]} -eq 0 ] || printf '%s\n' "${words[@]}"
 }
 
 check_case() {  # check_case index: runs it once with --json and checks the record

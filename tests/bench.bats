@@ -174,3 +174,12 @@ EOF
     [ "$status" -ne 0 ]
     [[ "$output" == *"usage: make compare"* ]]
 }
+
+@test "bench: a case without arguments runs the variant with none (the full sizes' default)" {
+    plain_only
+    run bash -c 'source scripts/bench-lib.sh; bin_dir=/x; case_workloads=(primes); case_models=(serial)
+                 case_args=(""); variant_command 0 | wc -l; case_args=("-j 2 "); variant_command 0 | tail -2 | tr "\n" ,'
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = 2 ]
+    [ "${lines[1]}" = "-j,2," ]
+}
