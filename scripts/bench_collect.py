@@ -25,7 +25,7 @@ COLUMNS = [
     "median_s", "mean_s", "stddev_s", "min_s", "max_s", "cv",
     "speedup", "efficiency", "workers", "tasks",
     "user_s", "sys_s", "cpu_s", "maxrss_kib", "children_maxrss_kib",
-    "vol_ctx", "invol_ctx", "result", "args",
+    "vol_ctx", "invol_ctx", "result", "args", "own_wall_s",
 ]
 
 
@@ -85,6 +85,8 @@ def load_rows(results_dir):
             for key in ("workers", "tasks", "maxrss_kib", "children_maxrss_kib", "vol_ctx", "invol_ctx"):
                 row[key] = record.get(key, "")
             row["result"] = json.dumps(record.get("result", ""), sort_keys=True)
+            # the variant's own clock (sort: the sort alone, without making the input)
+            row["own_wall_s"] = record.get("wall_s", "")
         row["_order"] = (case["model"] != "serial", case["model"], case["param"], number(case["value"]))
         rows.append(row)
     return rows

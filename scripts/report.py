@@ -65,13 +65,13 @@ def mib(row):
 
 def workload_table(results, workload):
     lines = ["| model | parameter | median | min .. max | CV | speedup | efficiency | CPU time | "
-             "peak RSS, MiB | context switches (vol/invol) |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "peak RSS, MiB | context switches (vol/invol) | own clock |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for model in results.models(workload):
         for row in results.rows(workload, model):
             if row["median_s"] is None:
                 lines.append(f"| {model} | {row['param']}={row['value']} | **{row['status']}** "
-                             "| | | | | | | |")
+                             "| | | | | | | | |")
                 continue
             switches = "–" if row["vol_ctx"] is None else f"{row['vol_ctx']:.0f} / {row['invol_ctx']:.0f}"
             efficiency = "–" if row["efficiency"] is None else f"{row['efficiency'] * 100:.0f} %"
@@ -79,7 +79,8 @@ def workload_table(results, workload):
             lines.append(
                 f"| {model} | {row['param']}={row['value']} | {seconds(row['median_s'])} | "
                 f"{seconds(row['min_s'])} .. {seconds(row['max_s'])} | {cv} | {times(row['speedup'])} | "
-                f"{efficiency} | {seconds(row['cpu_s'])} | {mib(row)} | {switches} |")
+                f"{efficiency} | {seconds(row['cpu_s'])} | {mib(row)} | {switches} | "
+                f"{'–' if row.get('own_wall_s') is None else seconds(row['own_wall_s'])} |")
     return lines
 
 
@@ -271,7 +272,9 @@ def method_lines(results):
         "range and the coefficient of variation (CV). CPU time is hyperfine's mean user + system "
         "time (children included); peak RSS and context switches come from the variant's own "
         "`--json` record of its last timed run (for process models, the parent's and the largest "
-        "child's peak).",
+        "child's peak). *Own clock* is that record's `wall_s`, the variant's own measure of its "
+        "work: for sort it leaves out making the input and checking the output, which are the "
+        "same serial work in every model, so speedups of the sort itself are read there.",
         "",
         "Speedup is the median of `serial` (of `py-serial` for Python rows) at the same size "
         "divided by the row's median; efficiency is speedup / workers. The full run is budgeted "

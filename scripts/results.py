@@ -15,7 +15,7 @@ MODEL_ORDER = ["serial", "pthread", "fork", "openmp", "eventloop"]
 PYTHON_ORDER = ["py-serial", "py-threads", "py-processes", "py-asyncio"]
 NUMBERS = ["runs", "median_s", "mean_s", "stddev_s", "min_s", "max_s", "cv", "speedup",
            "efficiency", "workers", "tasks", "user_s", "sys_s", "cpu_s", "maxrss_kib",
-           "children_maxrss_kib", "vol_ctx", "invol_ctx"]
+           "children_maxrss_kib", "vol_ctx", "invol_ctx", "own_wall_s"]
 
 
 def model_key(model):
