@@ -113,17 +113,6 @@ bench_block bench_static_block(size_t tasks, long workers, long worker)
     return block;
 }
 
-uint64_t bench_mix64(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ULL;   /* so that 0 does not map to 0 */
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ULL;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebULL;
-    x ^= x >> 31;
-    return x;
-}
-
 /* ---- option parsing ------------------------------------------------------ */
 
 static long common_workers, common_tasks;
@@ -332,6 +321,18 @@ void bench_set_default_tasks(bench_run *run, long tasks)
 void bench_restart_clock(bench_run *run)
 {
     run->started = bench_now();
+    run->stopped = 0;
+}
+
+void bench_stop_clock(bench_run *run)
+{
+    run->stopped = bench_now();
+}
+
+void bench_set_clock(bench_run *run, double started, double stopped)
+{
+    run->started = started;
+    run->stopped = stopped;
 }
 
 /* ---- the record ------------------------------------------------------------ */
@@ -343,7 +344,7 @@ static double seconds(struct timeval time)
 
 int bench_finish(bench_run *run, int status, const char *result_json, const char *summary)
 {
-    double wall = bench_now() - run->started;
+    double wall = (run->stopped > 0 ? run->stopped : bench_now()) - run->started;
     struct rusage self, children;
     if (getrusage(RUSAGE_SELF, &self) != 0 || getrusage(RUSAGE_CHILDREN, &children) != 0)
         bench_fail("getrusage");

@@ -90,6 +90,7 @@ typedef struct {
     char **operands;       /* what followed the options */
     int operand_count;
     double started;        /* monotonic clock at bench_start */
+    double stopped;        /* when bench_stop_clock stopped it, or 0 */
 } bench_run;
 
 /* Parses the options and starts the clock. Exits 0 after --help and 2 on a
@@ -102,6 +103,12 @@ void bench_set_default_tasks(bench_run *run, long tasks);
 
 /* Restarts the clock (after set-up that should not be timed, if any). */
 void bench_restart_clock(bench_run *run);
+/* Stops the clock early (before a check that should not be timed, if any):
+ * wall_s is then the time from the last start to here. */
+void bench_stop_clock(bench_run *run);
+/* Sets the clock to an interval timed elsewhere (by the workers, with
+ * bench_now(), which is the same clock in every thread and process). */
+void bench_set_clock(bench_run *run, double started, double stopped);
 
 /* Stops the clock, prints the summary or the --json record, and returns the
  * exit status for main. `status` is BENCH_EXIT_OK when the result passed the
@@ -160,8 +167,18 @@ void bench_shared_free(void *memory, size_t size);
 /* ---- checksums -------------------------------------------------------- */
 
 /* A 64-bit mix (one splitmix64 step: add the golden gamma, then the
- * finaliser), good for checksums; mix(0) != 0. */
-uint64_t bench_mix64(uint64_t x);
+ * finaliser), good for checksums; mix(0) != 0. Inline, because sort calls it
+ * for every element three times (making the input, two checksums). */
+static inline uint64_t bench_mix64(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ULL;   /* so that 0 does not map to 0 */
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebULL;
+    x ^= x >> 31;
+    return x;
+}
 
 /* ---- reading numbers from files ---------------------------------------- */
 

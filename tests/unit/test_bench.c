@@ -1,5 +1,6 @@
 /* Unit tests of the harness: static blocks, checksums, number files, the event loop. */
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 
 #include "bench.h"
 #include "loop.h"
@@ -28,6 +29,47 @@ Test(bench, mix64_spreads_nearby_inputs)
 {
     cr_expect_neq(bench_mix64(1), bench_mix64(2));
     cr_expect_neq(bench_mix64(0), 0);   /* 0 would make an empty set look like {0} */
+}
+
+/* The record's wall_s for a clock stopped early, or set from times the
+ * workers took. */
+static double recorded_wall(void (*set)(bench_run *run))
+{
+    static const bench_spec spec = {.workload = "test", .model = "clock", .about = "a test"};
+    char *argv[] = {"test-clock", "--json", NULL};
+    bench_run run;
+    bench_start(&run, &spec, 2, argv);
+    set(&run);
+    bench_finish(&run, BENCH_EXIT_OK, "\"n\": 1", "done");
+    fflush(stdout);
+    char record[1024] = "";
+    size_t length = fread(record, 1, sizeof record - 1, cr_get_redirected_stdout());
+    record[length] = '\0';
+    const char *wall = strstr(record, "\"wall_s\": ");
+    cr_assert(wall != NULL, "no wall_s in %s", record);
+    return strtod(wall + strlen("\"wall_s\": "), NULL);
+}
+
+static void set_a_quarter_second(bench_run *run)
+{
+    bench_set_clock(run, 100.0, 100.25);
+}
+
+static void stop_at_once(bench_run *run)
+{
+    bench_restart_clock(run);
+    bench_stop_clock(run);
+    usleep(200000);   /* after the stop: not timed */
+}
+
+Test(bench, the_clock_can_be_set_from_the_workers_times, .init = cr_redirect_stdout)
+{
+    cr_expect_float_eq(recorded_wall(set_a_quarter_second), 0.25, 1e-6);
+}
+
+Test(bench, a_stopped_clock_leaves_out_what_follows, .init = cr_redirect_stdout)
+{
+    cr_expect_lt(recorded_wall(stop_at_once), 0.1);
 }
 
 Test(bench, reads_numbers_one_per_line)
