@@ -273,8 +273,9 @@ def method_lines(results):
         "time (children included); peak RSS and context switches come from the variant's own "
         "`--json` record of its last timed run (for process models, the parent's and the largest "
         "child's peak). *Own clock* is that record's `wall_s`, the variant's own measure of its "
-        "work: for sort it leaves out making the input and checking the output, which are the "
-        "same serial work in every model, so speedups of the sort itself are read there.",
+        "work: for sort it leaves out making the input and checking the output (which the "
+        "parallel models share out in -j parts, and the others do on one core), so speedups of "
+        "the sort itself are read there.",
         "",
         "Speedup is the median of `serial` (of `py-serial` for Python rows) at the same size "
         "divided by the row's median; efficiency is speedup / workers. The full run is budgeted "

@@ -162,6 +162,7 @@ Test(sort, the_parallel_cutoff_scales_with_the_input)
 
 static void *queue_worker(void *queue)
 {
+    sort_queue_wait_for_input(queue);
     sort_queue_work(queue);
     return NULL;
 }
@@ -172,7 +173,7 @@ Test(sort, threads_sharing_the_stack_of_ranges_sort_every_shape, .timeout = 30)
     for (int kind = 0; kind < SHAPES; kind++) {
         uint32_t *elements = make_input((shape)kind, count);
         uint64_t checksum = sort_checksum(elements, count);
-        sort_queue *queue = sort_queue_new(elements, count, false);
+        sort_queue *queue = sort_queue_new(elements, count, 4, false);
         pthread_t threads[4];
         for (int index = 0; index < 4; index++)
             cr_assert_eq(pthread_create(&threads[index], NULL, queue_worker, queue), 0);
@@ -182,6 +183,9 @@ Test(sort, threads_sharing_the_stack_of_ranges_sort_every_shape, .timeout = 30)
         sort_queue_counts(queue, &partitioned, &sorted);
         if (kind == RANDOM)
             cr_expect_gt(partitioned, 10, "the recursion was shared out: %zu partitions", partitioned);
+        double started, finished;
+        sort_queue_times(queue, &started, &finished);
+        cr_expect(started > 0 && finished >= started, "the sort's own clock: %f to %f", started, finished);
         sort_queue_free(queue);
         cr_expect(sort_check(elements, count, checksum), "%s", shape_names[kind]);
         free(elements);
@@ -191,7 +195,57 @@ Test(sort, threads_sharing_the_stack_of_ranges_sort_every_shape, .timeout = 30)
 Test(sort, an_empty_stack_of_ranges_ends_at_once, .timeout = 5)
 {
     uint32_t none[1];
-    sort_queue *queue = sort_queue_new(none, 0, false);
+    sort_queue *queue = sort_queue_new(none, 0, 1, false);
+    sort_queue_wait_for_input(queue);
     sort_queue_work(queue);
     sort_queue_free(queue);
+}
+
+/* A job as sort_setup would leave it, without reading options. */
+static sort_job job_of(uint32_t *elements, size_t count, long parts, sort_part *part)
+{
+    sort_job job = {.elements = elements, .count = count, .seed = 99, .parts = parts, .part = part};
+    for (long index = 0; index < parts; index++)
+        part[index] = (sort_part){.first_unsorted = count};
+    return job;
+}
+
+Test(sort, the_input_and_the_check_in_parts_add_up_to_the_whole)
+{
+    size_t count = 10007;
+    uint32_t *whole = bench_alloc(count, sizeof *whole), *elements = bench_alloc(count, sizeof *elements);
+    uint64_t checksum = sort_fill_random(whole, count, 99);
+    long part_counts[] = {1, 2, 3, 8, 20000};   /* more parts than elements: some are empty */
+    for (size_t trial = 0; trial < sizeof part_counts / sizeof part_counts[0]; trial++) {
+        long parts = part_counts[trial];
+        sort_part *part = bench_alloc((size_t)parts, sizeof *part);
+        sort_job job = job_of(elements, count, parts, part);
+        uint64_t input_checksum = 0, output_checksum = 0;
+        for (long index = parts - 1; index >= 0; index--)   /* in any order */
+            sort_make_part(&job, index);
+        cr_assert_arr_eq(elements, whole, count * sizeof *whole, "%ld parts make the same input", parts);
+        sort_serial(elements, count);
+        for (long index = 0; index < parts; index++) {
+            sort_check_part(&job, index);
+            input_checksum += part[index].input_checksum;
+            output_checksum += part[index].output_checksum;
+            cr_expect_eq(part[index].first_unsorted, count, "%ld parts: part %ld sorted", parts, index);
+        }
+        cr_expect_eq(input_checksum, checksum, "%ld parts", parts);
+        cr_expect_eq(output_checksum, checksum, "%ld parts", parts);
+        free(part);
+    }
+    free(whole);
+    free(elements);
+}
+
+Test(sort, a_part_checks_its_boundary_with_the_part_before)
+{
+    uint32_t elements[6] = {1, 2, 9, 3, 4, 5};   /* parts {1, 2, 9} and {3, 4, 5}: each sorted */
+    sort_part part[2];
+    sort_job job = job_of(elements, 6, 2, part);
+    sort_check_part(&job, 0);
+    sort_check_part(&job, 1);
+    cr_expect_eq(part[0].first_unsorted, 6);
+    cr_expect_eq(part[1].first_unsorted, 3, "3 after 9 is out of order, across the boundary");
 }

@@ -3,7 +3,9 @@
  * processes instead of threads. The array and the stack live in MAP_SHARED
  * mappings made before fork, so every child sorts the one array in place
  * and the parent sees the result; the mutex and condition variable are
- * process-shared (kernel_queue.c). Nothing goes through a pipe.
+ * process-shared (kernel_queue.c). Nothing goes through a pipe. Each child
+ * also makes its part of the input before the sort and checks its part of
+ * the output after it.
  *
  * What to look for: the same speed-up as threads. fork() copies only page
  * tables, and shared memory costs nothing extra to read or write. Unlike
@@ -49,6 +51,16 @@ static bool reap_children(pid_t *children, long count)
     return all_succeeded;
 }
 
+/* One child's whole job. Everything it does reaches the parent through the
+ * shared mappings. */
+static void worker(sort_job *job, sort_queue *queue, long part)
+{
+    sort_make_part(job, part);          /* 1. make this child's part of the input */
+    sort_queue_wait_for_input(queue);   /*    and wait for the other parts */
+    sort_queue_work(queue);             /* 2. sort: take ranges until all are placed */
+    sort_check_part(job, part);         /* 3. check this child's part of the output */
+}
+
 int main(int argc, char **argv)
 {
     static const bench_spec spec = {
@@ -59,8 +71,8 @@ int main(int argc, char **argv)
     bench_run run;
     sort_job job;
     bench_start(&run, &spec, argc, argv);
-    sort_setup(&run, &job, true);
-    sort_queue *queue = sort_queue_new(job.elements, job.count, true);
+    sort_setup(&run, &job, run.workers, true);   /* the array and the parts' checks: shared */
+    sort_queue *queue = sort_queue_new(job.elements, job.count, run.workers, true);
 
     pid_t *children = bench_alloc((size_t)run.workers, sizeof *children);
     for (long index = 0; index < run.workers; index++) {
@@ -68,13 +80,16 @@ int main(int argc, char **argv)
         if (children[index] < 0)
             bench_fork_failed(children, index);
         if (children[index] == 0) {
-            sort_queue_work(queue);
+            worker(&job, queue, index);
             _exit(0);
         }
     }
     if (!reap_children(children, run.workers))
         bench_failf("a child failed: the array is not sorted");
 
+    double sort_started, sort_finished;   /* wall_s: the sort alone, as the stack saw it */
+    sort_queue_times(queue, &sort_started, &sort_finished);
+    bench_set_clock(&run, sort_started, sort_finished);
     size_t partitioned, sorted;
     sort_queue_counts(queue, &partitioned, &sorted);
     bench_log(&run, "%zu ranges partitioned, %zu sorted by one process", partitioned, sorted);

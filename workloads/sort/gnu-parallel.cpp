@@ -25,10 +25,18 @@ int main(int argc, char **argv)
     bench_run run;
     sort_job job;
     bench_start(&run, &spec, argc, argv);
-    sort_setup(&run, &job, false);
+    sort_setup(&run, &job, run.workers, false);
     omp_set_num_threads((int)run.workers);
 
+    #pragma omp parallel for   // the input and the check in -j parts, as in sort-openmp
+    for (long part = 0; part < run.workers; part++)
+        sort_make_part(&job, part);
+    bench_restart_clock(&run);
     __gnu_parallel::sort(job.elements, job.elements + job.count);
+    bench_stop_clock(&run);
+    #pragma omp parallel for
+    for (long part = 0; part < run.workers; part++)
+        sort_check_part(&job, part);
 
     return sort_finish(&run, &job);
 }

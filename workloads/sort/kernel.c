@@ -127,43 +127,90 @@ size_t sort_parallel_cutoff(size_t count)
 
 /* ---- input and check ----------------------------------------------------------- */
 
-void sort_fill_random(uint32_t *elements, size_t count, uint64_t seed)
-{
-    for (size_t index = 0; index < count; index++)
-        elements[index] = (uint32_t)(bench_mix64(seed + (index + 1) * 0x9e3779b97f4a7c15ULL) >> 32);
-}
-
-uint64_t sort_checksum(const uint32_t *elements, size_t count)
+/* Elements [first, end) of the fixed-seed input; returns their checksum,
+ * computed in the same pass: one trip through memory, not two. */
+static uint64_t fill_random_range(uint32_t *elements, size_t first, size_t end, uint64_t seed)
 {
     uint64_t checksum = 0;
-    for (size_t index = 0; index < count; index++)
+    for (size_t index = first; index < end; index++) {
+        uint32_t value = (uint32_t)(bench_mix64(seed + (index + 1) * 0x9e3779b97f4a7c15ULL) >> 32);
+        elements[index] = value;
+        checksum += bench_mix64(value);
+    }
+    return checksum;
+}
+
+static uint64_t checksum_range(const uint32_t *elements, size_t first, size_t end)
+{
+    uint64_t checksum = 0;
+    for (size_t index = first; index < end; index++)
         checksum += bench_mix64(elements[index]);
     return checksum;
 }
 
-size_t sort_first_unsorted(const uint32_t *elements, size_t count)
+/* The first index in [first, end) whose element is smaller than the one
+ * before it (index 0 has none before it), or `none`. */
+static size_t first_unsorted_range(const uint32_t *elements, size_t first, size_t end, size_t none)
 {
-    for (size_t index = 1; index < count; index++)
+    for (size_t index = first > 0 ? first : 1; index < end; index++)
         if (elements[index] < elements[index - 1])
             return index;
-    return count;
+    return none;
+}
+
+/* The check of [first, end) in one pass: its checksum, and whether every
+ * element is at least the one before it. Returns the first that is not, or
+ * `none`. */
+static size_t scan_range(const uint32_t *elements, size_t first, size_t end, size_t none,
+                         uint64_t *checksum)
+{
+    uint64_t sum = 0;
+    bool out_of_order = false;
+    for (size_t index = first; index < end; index++) {
+        sum += bench_mix64(elements[index]);
+        out_of_order |= index > 0 && elements[index] < elements[index - 1];
+    }
+    *checksum = sum;
+    return out_of_order ? first_unsorted_range(elements, first, end, none) : none;
+}
+
+uint64_t sort_fill_random(uint32_t *elements, size_t count, uint64_t seed)
+{
+    return fill_random_range(elements, 0, count, seed);
+}
+
+uint64_t sort_checksum(const uint32_t *elements, size_t count)
+{
+    return checksum_range(elements, 0, count);
+}
+
+size_t sort_first_unsorted(const uint32_t *elements, size_t count)
+{
+    return first_unsorted_range(elements, 0, count, count);
 }
 
 bool sort_check(const uint32_t *elements, size_t count, uint64_t input_checksum)
 {
-    return sort_first_unsorted(elements, count) == count &&
-           sort_checksum(elements, count) == input_checksum;
+    uint64_t checksum;
+    return scan_range(elements, 0, count, count, &checksum) == count && checksum == input_checksum;
 }
 
 /* ---- the job ----------------------------------------------------------------------- */
 
-static uint32_t *allocate_elements(size_t count, bool shared)
+static void *allocate(size_t count, size_t size, bool shared)
 {
-    return shared ? bench_shared_alloc(count * sizeof(uint32_t))
-                  : bench_alloc(count, sizeof(uint32_t));
+    return shared ? bench_shared_alloc(count * size) : bench_alloc(count, size);
 }
 
-void sort_setup(bench_run *run, sort_job *job, bool shared)
+static void release(void *memory, size_t count, size_t size, bool shared)
+{
+    if (shared)
+        bench_shared_free(memory, count * size);
+    else
+        free(memory);
+}
+
+void sort_setup(bench_run *run, sort_job *job, long parts, bool shared)
 {
     if (output_path) {   /* refuse a bad --output before the work, not after */
         char *copy = strdup(output_path);
@@ -174,18 +221,14 @@ void sort_setup(bench_run *run, sort_job *job, bool shared)
             bench_usage_error("--output %s: %s: %s", output_path, directory, strerror(errno));
         free(copy);
     }
-    job->shared = shared;
+    *job = (sort_job){.seed = seed_option, .parts = parts, .shared = shared};
     if (input_path) {
         if (elements_option)
             bench_usage_error("--elements %ld: not with --input %s", elements_option, input_path);
-        uint64_t *numbers = bench_read_numbers(input_path, UINT32_MAX, &job->count);
+        job->numbers = bench_read_numbers(input_path, UINT32_MAX, &job->count);
         if (run->tasks_given && (size_t)run->tasks != job->count)
             bench_usage_error("-n %ld: %s holds %zu numbers (for sort, tasks are elements)",
                               run->tasks, input_path, job->count);
-        job->elements = allocate_elements(job->count, shared);
-        for (size_t index = 0; index < job->count; index++)
-            job->elements[index] = (uint32_t)numbers[index];
-        free(numbers);
     } else {
         if (run->tasks_given && elements_option && run->tasks != elements_option)
             bench_usage_error("-n %ld: not the same as --elements %ld (for sort, tasks are elements)",
@@ -193,13 +236,32 @@ void sort_setup(bench_run *run, sort_job *job, bool shared)
         job->count = elements_option    ? (size_t)elements_option
                      : run->tasks_given ? (size_t)run->tasks
                                         : SORT_DEFAULT_ELEMENTS;
-        job->elements = allocate_elements(job->count, shared);
-        sort_fill_random(job->elements, job->count, seed_option);
     }
     bench_set_default_tasks(run, (long)job->count);   /* -n, if given, is the same */
-    job->input_checksum = sort_checksum(job->elements, job->count);
-    bench_log(run, "%zu elements ready, checksum %016" PRIx64, job->count, job->input_checksum);
-    bench_restart_clock(run);
+    job->elements = allocate(job->count, sizeof(uint32_t), shared);
+    job->part = allocate((size_t)parts, sizeof(sort_part), shared);
+    for (long part = 0; part < parts; part++)   /* a part never checked cannot pass */
+        job->part[part].first_unsorted = job->count;
+}
+
+void sort_make_part(sort_job *job, long part)
+{
+    bench_block block = bench_static_block(job->count, job->parts, part);
+    if (job->numbers == NULL) {
+        job->part[part].input_checksum =
+            fill_random_range(job->elements, block.first, block.end, job->seed);
+        return;
+    }
+    for (size_t index = block.first; index < block.end; index++)
+        job->elements[index] = (uint32_t)job->numbers[index];
+    job->part[part].input_checksum = checksum_range(job->elements, block.first, block.end);
+}
+
+void sort_check_part(sort_job *job, long part)
+{
+    bench_block block = bench_static_block(job->count, job->parts, part);
+    job->part[part].first_unsorted = scan_range(job->elements, block.first, block.end, job->count,
+                                                &job->part[part].output_checksum);
 }
 
 /* Writes the numbers to a temporary file beside `path`, then renames it, so
@@ -257,10 +319,17 @@ static void write_numbers(const char *path, const uint32_t *elements, size_t cou
 
 int sort_finish(bench_run *run, sort_job *job)
 {
-    double check_started = bench_now();
-    size_t first_unsorted = sort_first_unsorted(job->elements, job->count);
-    uint64_t checksum = sort_checksum(job->elements, job->count);
-    bool right = first_unsorted == job->count && checksum == job->input_checksum;
+    uint64_t input_checksum = 0, checksum = 0;
+    size_t first_unsorted = job->count;
+    for (long part = 0; part < job->parts; part++) {
+        input_checksum += job->part[part].input_checksum;
+        checksum += job->part[part].output_checksum;
+        if (job->part[part].first_unsorted < first_unsorted)
+            first_unsorted = job->part[part].first_unsorted;
+    }
+    bench_log(run, "input checksum %016" PRIx64 ", output checksum %016" PRIx64,
+              input_checksum, checksum);
+    bool right = first_unsorted == job->count && checksum == input_checksum;
     char result[128], summary[200];
     snprintf(result, sizeof result, "\"elements\": %zu, \"checksum\": \"%016" PRIx64 "\"",
              job->count, checksum);
@@ -272,7 +341,7 @@ int sort_finish(bench_run *run, sort_job *job)
     else if (!right)
         snprintf(summary, sizeof summary, "%zu elements sorted, but checksum %016" PRIx64
                  " is not the input's %016" PRIx64 ": elements were lost or changed",
-                 job->count, checksum, job->input_checksum);
+                 job->count, checksum, input_checksum);
     else
         snprintf(summary, sizeof summary, "%zu elements sorted, checksum %016" PRIx64
                  " as in the input", job->count, checksum);
@@ -280,11 +349,11 @@ int sort_finish(bench_run *run, sort_job *job)
         write_numbers(output_path, job->elements, job->count);
         bench_log(run, "wrote %s", output_path);
     }
-    run->started += bench_now() - check_started;   /* wall_s times the sort, not this */
-    if (job->shared)
-        bench_shared_free(job->elements, job->count * sizeof(uint32_t));
-    else
-        free(job->elements);
+    release(job->elements, job->count, sizeof(uint32_t), job->shared);
+    release(job->part, (size_t)job->parts, sizeof(sort_part), job->shared);
+    free(job->numbers);
     job->elements = NULL;
+    job->part = NULL;
+    job->numbers = NULL;
     return bench_finish(run, right ? BENCH_EXIT_OK : BENCH_EXIT_WRONG, result, summary);
 }

@@ -15,13 +15,15 @@
  * insertion sort below SORT_INSERTION_CUTOFF elements; recursion on the
  * smaller side only, so the stack depth is at most log2(n).
  *
- * Conventions every sort variant follows (sort_setup and sort_finish do it):
+ * Conventions every sort variant follows:
  *  - tasks in the record is the number of elements (-n N is another way to
  *    say --elements N), so records of different sizes compare;
- *  - wall_s in the record times the sort alone: the clock restarts after
- *    set-up (making or reading the input, its checksum), and the time of the
- *    check and of --output is taken out (hyperfine, timing the whole
- *    process, sees all of it);
+ *  - every variant does three steps: make the input (sort_make_part), sort,
+ *    check the output (sort_check_part); the parallel models share out all
+ *    three, the others do each in one part;
+ *  - wall_s in the record times the sort alone: the variant restarts the
+ *    clock after making the input and stops it before the check (hyperfine,
+ *    timing the whole process, sees all of it);
  *  - the check: the output is sorted, and its order-independent checksum
  *    (the sum of bench_mix64(x) over the elements, mod 2^64) equals the
  *    input's, which is computed before sorting. The record shows it in hex.
@@ -71,8 +73,8 @@ size_t sort_parallel_cutoff(size_t count);
 /* ---- input and check ----------------------------------------------------- */
 
 /* The fixed-seed input, splitmix64-style: element i is the top 32 bits of
- * bench_mix64(seed + (i + 1) * 0x9e3779b97f4a7c15). */
-void sort_fill_random(uint32_t *elements, size_t count, uint64_t seed);
+ * bench_mix64(seed + (i + 1) * 0x9e3779b97f4a7c15). Returns its checksum. */
+uint64_t sort_fill_random(uint32_t *elements, size_t count, uint64_t seed);
 /* Sum of bench_mix64(element) mod 2^64: the same for any order of the elements. */
 uint64_t sort_checksum(const uint32_t *elements, size_t count);
 /* The index of the first element smaller than its predecessor, or count. */
@@ -80,21 +82,42 @@ size_t sort_first_unsorted(const uint32_t *elements, size_t count);
 /* Sorted, and the same checksum as the input. */
 bool sort_check(const uint32_t *elements, size_t count, uint64_t input_checksum);
 
-/* ---- the job --------------------------------------------------------------- */
+/* ---- the job ------------------------------------------------------------- */
+
+/* Making the input and checking the output are cut into parts (-j of them in
+ * the parallel models, one in the others), so that a parallel model can share
+ * them out like the sort itself: otherwise their serial time would cap the
+ * whole program's speed-up (Amdahl). */
+typedef struct {
+    uint64_t input_checksum;     /* of this part of the input */
+    uint64_t output_checksum;    /* of this part of the output */
+    size_t first_unsorted;       /* first element smaller than its predecessor, or count */
+} sort_part;
 
 typedef struct {
     uint32_t *elements;
     size_t count;
-    uint64_t input_checksum;
-    bool shared;             /* elements are in a MAP_SHARED mapping (fork) */
+    uint64_t seed;
+    uint64_t *numbers;           /* --input: the numbers read, or NULL */
+    long parts;
+    sort_part *part;             /* [parts] */
+    bool shared;                 /* elements and parts are in MAP_SHARED memory (fork) */
 } sort_job;
 
-/* Reads the options, makes the input (in memory shared with children forked
- * later if `shared`), sets run->tasks to the element count, computes the
- * input's checksum and restarts the clock. Usage errors exit 2. */
-void sort_setup(bench_run *run, sort_job *job, bool shared);
-/* Checks, writes --output if the check passed, frees the elements, prints
- * the record and returns the exit status. */
+/* Reads the options, allocates the array (in memory shared with children
+ * forked later if `shared`), reads --input if given and sets run->tasks to
+ * the element count. The input is not made yet: sort_make_part does that.
+ * Usage errors exit 2. */
+void sort_setup(bench_run *run, sort_job *job, long parts, bool shared);
+/* Makes part `part` of the input (generated, or copied from --input) and its
+ * checksum. Parts are disjoint: any number may run at once. */
+void sort_make_part(sort_job *job, long part);
+/* Checks part `part` of the output: in order (with the element before it),
+ * and its checksum. Parts are disjoint: any number may run at once. */
+void sort_check_part(sort_job *job, long part);
+/* Adds up the parts' checks (the output must be sorted, with the input's
+ * checksum), writes --output if it passed, frees the job, prints the record
+ * and returns the exit status. */
 int sort_finish(bench_run *run, sort_job *job);
 
 #ifdef __cplusplus

@@ -10,6 +10,9 @@ typedef struct {
 struct sort_queue {
     pthread_mutex_t lock;
     pthread_cond_t changed;      /* a range was pushed, or the last element placed */
+    pthread_barrier_t input_made;   /* every worker has made its part of the input */
+    double sort_started;         /* when the first range was taken */
+    double sort_finished;        /* when the last element was placed */
     uint32_t *elements;
     size_t element_count;
     size_t elements_placed;      /* in their final place: done when element_count */
@@ -27,7 +30,7 @@ static void check(int error, const char *what)
         bench_fail_errno(error, what);
 }
 
-sort_queue *sort_queue_new(uint32_t *elements, size_t count, bool shared)
+sort_queue *sort_queue_new(uint32_t *elements, size_t count, long workers, bool shared)
 {
     size_t cutoff = sort_parallel_cutoff(count);
     /* Pending ranges are disjoint, and with sound pivots each is more than
@@ -44,6 +47,8 @@ sort_queue *sort_queue_new(uint32_t *elements, size_t count, bool shared)
     queue->capacity = capacity;
     if (count > 0)
         queue->ranges[queue->pending++] = (sort_range){0, count};
+    else
+        queue->sort_started = queue->sort_finished = bench_now();   /* nothing to sort */
 
     pthread_mutexattr_t lock_attributes;
     pthread_condattr_t changed_attributes;
@@ -56,6 +61,12 @@ sort_queue *sort_queue_new(uint32_t *elements, size_t count, bool shared)
     check(pthread_condattr_setpshared(&changed_attributes, sharing), "pthread_condattr_setpshared");
     check(pthread_cond_init(&queue->changed, &changed_attributes), "pthread_cond_init");
     check(pthread_condattr_destroy(&changed_attributes), "pthread_condattr_destroy");
+    pthread_barrierattr_t barrier_attributes;
+    check(pthread_barrierattr_init(&barrier_attributes), "pthread_barrierattr_init");
+    check(pthread_barrierattr_setpshared(&barrier_attributes, sharing), "pthread_barrierattr_setpshared");
+    check(pthread_barrier_init(&queue->input_made, &barrier_attributes, (unsigned)workers),
+          "pthread_barrier_init");
+    check(pthread_barrierattr_destroy(&barrier_attributes), "pthread_barrierattr_destroy");
     return queue;
 }
 
@@ -63,6 +74,7 @@ void sort_queue_free(sort_queue *queue)
 {
     check(pthread_mutex_destroy(&queue->lock), "pthread_mutex_destroy");
     check(pthread_cond_destroy(&queue->changed), "pthread_cond_destroy");
+    check(pthread_barrier_destroy(&queue->input_made), "pthread_barrier_destroy");
     if (queue->shared)
         bench_shared_free(queue, queue->size);
     else
@@ -75,6 +87,19 @@ void sort_queue_counts(sort_queue *queue, size_t *partitioned, size_t *sorted)
     *sorted = queue->ranges_sorted;
 }
 
+void sort_queue_times(sort_queue *queue, double *started, double *finished)
+{
+    *started = queue->sort_started;
+    *finished = queue->sort_finished;
+}
+
+void sort_queue_wait_for_input(sort_queue *queue)
+{
+    int status = pthread_barrier_wait(&queue->input_made);
+    if (status != 0 && status != PTHREAD_BARRIER_SERIAL_THREAD)
+        bench_fail_errno(status, "pthread_barrier_wait");
+}
+
 /* Waits for a range; false when there is none left to wait for. */
 static bool take_range(sort_queue *queue, sort_range *range)
 {
@@ -84,6 +109,8 @@ static bool take_range(sort_queue *queue, sort_range *range)
     bool taken = queue->pending > 0;
     if (taken)
         *range = queue->ranges[--queue->pending];
+    if (taken && queue->sort_started == 0)
+        queue->sort_started = bench_now();
     check(pthread_mutex_unlock(&queue->lock), "pthread_mutex_unlock");
     return taken;
 }
@@ -93,8 +120,10 @@ static bool take_range(sort_queue *queue, sort_range *range)
 static void count_placed(sort_queue *queue, size_t placed)
 {
     queue->elements_placed += placed;
-    if (queue->elements_placed == queue->element_count)
+    if (queue->elements_placed == queue->element_count) {
+        queue->sort_finished = bench_now();
         check(pthread_cond_broadcast(&queue->changed), "pthread_cond_broadcast");
+    }
 }
 
 /* After a partition: offers one half to the other workers and counts the

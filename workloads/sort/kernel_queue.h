@@ -10,9 +10,11 @@
  * done when every element is placed, and a worker waiting for a range then
  * wakes up and returns.
  *
- * One mutex and one condition variable guard the stack. For fork the queue
- * lives in a MAP_SHARED mapping and both are made process-shared
- * (pthread_mutexattr_setpshared), so the same code serves processes.
+ * One mutex and one condition variable guard the stack. A barrier lets the
+ * workers wait for each other's part of the input before they sort. For fork
+ * the queue lives in a MAP_SHARED mapping and all three are made
+ * process-shared (pthread_mutexattr_setpshared), so the same code serves
+ * processes.
  */
 #ifndef SORT_KERNEL_QUEUE_H
 #define SORT_KERNEL_QUEUE_H
@@ -21,14 +23,23 @@
 
 typedef struct sort_queue sort_queue;
 
-/* A queue holding the range [0, count) of `elements`. With `shared` it is
- * placed in memory shared with processes forked after this call. */
-sort_queue *sort_queue_new(uint32_t *elements, size_t count, bool shared);
+/* A queue holding the range [0, count) of `elements`, for `workers`
+ * workers. With `shared` it is placed in memory shared with processes forked
+ * after this call. */
+sort_queue *sort_queue_new(uint32_t *elements, size_t count, long workers, bool shared);
 void sort_queue_free(sort_queue *queue);
+
+/* Waits until every worker has called it: a barrier, for after making the
+ * input, since any range may hold elements of any part. */
+void sort_queue_wait_for_input(sort_queue *queue);
 
 /* One worker's loop, in a thread or a child process: returns when every
  * element is placed. */
 void sort_queue_work(sort_queue *queue);
+
+/* When the first range was taken and the last element placed (bench_now()
+ * clock, the same in every process): the time of the sort alone. */
+void sort_queue_times(sort_queue *queue, double *started, double *finished);
 
 /* Ranges partitioned and ranges sorted serially so far (for -v). */
 void sort_queue_counts(sort_queue *queue, size_t *partitioned, size_t *sorted);

@@ -5,6 +5,9 @@
  * a task for a few thousand elements would cost more than it saves. The
  * end of the parallel region waits for every task.
  *
+ * Making the input before the sort and checking it after are shared out
+ * too, with a parallel for over -j parts.
+ *
  * What to look for: the same shape as sort-pthread's hand-written stack of
  * ranges and about the same time, in a dozen lines: OpenMP's task queue is
  * that stack.
@@ -41,13 +44,23 @@ int main(int argc, char **argv)
     bench_run run;
     sort_job job;
     bench_start(&run, &spec, argc, argv);
-    sort_setup(&run, &job, false);
+    sort_setup(&run, &job, run.workers, false);
     omp_set_num_threads((int)run.workers);
     cutoff = sort_parallel_cutoff(job.count);
 
-    #pragma omp parallel
+    #pragma omp parallel for           /* 1. make the input: a part per thread */
+    for (long part = 0; part < run.workers; part++)
+        sort_make_part(&job, part);
+    bench_restart_clock(&run);         /*    the clock times the sort alone */
+
+    #pragma omp parallel               /* 2. sort: one thread starts, tasks spread */
     #pragma omp single
     quicksort_tasks(job.elements, job.count);
+    bench_stop_clock(&run);
+
+    #pragma omp parallel for           /* 3. check the output: a part per thread */
+    for (long part = 0; part < run.workers; part++)
+        sort_check_part(&job, part);
 
     return sort_finish(&run, &job);
 }

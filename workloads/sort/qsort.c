@@ -26,10 +26,14 @@ int main(int argc, char **argv)
     bench_run run;
     sort_job job;
     bench_start(&run, &spec, argc, argv);
-    sort_setup(&run, &job, false);
+    sort_setup(&run, &job, 1, false);
     run.workers = 1;
 
+    sort_make_part(&job, 0);
+    bench_restart_clock(&run);
     qsort(job.elements, job.count, sizeof job.elements[0], compare_elements);
+    bench_stop_clock(&run);
+    sort_check_part(&job, 0);
 
     return sort_finish(&run, &job);
 }

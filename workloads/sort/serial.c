@@ -19,10 +19,14 @@ int main(int argc, char **argv)
     bench_run run;
     sort_job job;
     bench_start(&run, &spec, argc, argv);
-    sort_setup(&run, &job, false);
+    sort_setup(&run, &job, 1, false);
     run.workers = 1;
 
-    sort_serial(job.elements, job.count);
+    sort_make_part(&job, 0);            /* 1. make the input (one part: all of it) */
+    bench_restart_clock(&run);          /*    the clock times the sort alone */
+    sort_serial(job.elements, job.count);   /* 2. sort */
+    bench_stop_clock(&run);
+    sort_check_part(&job, 0);           /* 3. check the output */
 
     return sort_finish(&run, &job);
 }
