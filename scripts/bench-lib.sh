@@ -39,11 +39,13 @@ write_machine_json() {
         --argjson load "$load" \
         --arg loadavg "$(cut -d' ' -f1-3 /proc/loadavg)" \
         --arg pinned "${pin_list:-no}" \
+        --arg omp_proc_bind "${OMP_PROC_BIND:-unset}" \
         --arg size "$run_size" \
         '{host: $host, cpu_model: $cpu, nproc: $nproc, memory_kib: $memory_kib, kernel: $kernel,
           compiler: $compiler, build_flags: $flags, hyperfine: $hyperfine, gnuplot: $gnuplot,
           git_commit: $commit, date: $date, load_average: $loadavg,
-          busy_at_start: ($load > ($nproc * 0.5)), pinned_cpus: $pinned, size: $size}'
+          busy_at_start: ($load > ($nproc * 0.5)), pinned_cpus: $pinned,
+          omp_proc_bind: $omp_proc_bind, size: $size}'
 }
 
 # ---- child processes: each in its own process group, so that one kill

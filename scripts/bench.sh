@@ -16,6 +16,7 @@
 #   QUICK=1            smaller sizes and fewer runs (a couple of minutes)
 #   BENCH_TINY=1       tiny sizes, for the tests
 #   PIN=1 | PIN=LIST   run everything under taskset -c (every online CPU, or LIST)
+#   OMP_PROC_BIND      how OpenMP binds its threads (default here: spread)
 #   BENCH_BIN_DIR      where the variants are (default bin)
 #   BENCH_WORKLOADS    only these workloads, space-separated
 #   REPORT             where the report goes (default REPORT.md)
@@ -58,6 +59,12 @@ case ${PIN:-} in
 esac
 pin_prefix=()
 [ -n "$pin_list" ] && pin_prefix=(taskset -c "$pin_list")
+# OpenMP rows (openmp, gnu-parallel) run with their threads bound one per core,
+# as OpenMP benchmarks usually are. Unbound, libgomp's threads lost up to 10 ms
+# a run to the scheduler on the 2-core reference VM (sum at -j 2: median
+# 48 ms, against 42 ms bound and 42 ms for pthread). The report says so; set
+# OMP_PROC_BIND=false to time them unbound.
+export OMP_PROC_BIND=${OMP_PROC_BIND:-spread}
 
 # ---- the results folder and a scratch folder for downloads and servers ----
 run_dir=$results_root/$(date -u +%Y-%m-%d-%H%M%S)-$(hostname -s)

@@ -252,6 +252,8 @@ def machine_lines(results):
         ("load at start", f"{machine.get('load_average', '?')} (1, 5, 15 min)"
                           + (": **the machine was busy**" if machine.get("busy_at_start") else "")),
         ("pinned", machine.get("pinned_cpus", "no")),
+        ("OpenMP threads", f"`OMP_PROC_BIND={machine['omp_proc_bind']}`"
+                           if "omp_proc_bind" in machine else "not recorded"),
     ]
     return ["| | |", "| --- | --- |"] + [f"| {name} | {value} |" for name, value in rows]
 
@@ -275,7 +277,10 @@ def method_lines(results):
         "child's peak). *Own clock* is that record's `wall_s`, the variant's own measure of its "
         "work: for sort it leaves out making the input and checking the output (which the "
         "parallel models share out in -j parts, and the others do on one core), so speedups of "
-        "the sort itself are read there.",
+        "the sort itself are read there. OpenMP rows (`openmp`, `gnu-parallel`) run with "
+        f"`OMP_PROC_BIND={results.machine.get('omp_proc_bind', 'unset')}`: `spread` binds their "
+        "threads one per core, as OpenMP benchmarks usually do (unbound, libgomp's threads lost "
+        "up to 10 ms a run to the scheduler on the reference VM).",
         "",
         "Speedup is the median of `serial` (of `py-serial` for Python rows) at the same size "
         "divided by the row's median; efficiency is speedup / workers. The full run is budgeted "
