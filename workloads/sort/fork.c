@@ -87,13 +87,7 @@ int main(int argc, char **argv)
     if (!reap_children(children, run.workers))
         bench_failf("a child failed: the array is not sorted");
 
-    double sort_started, sort_finished;   /* wall_s: the sort alone, as the stack saw it */
-    sort_queue_times(queue, &sort_started, &sort_finished);
-    bench_set_clock(&run, sort_started, sort_finished);
-    size_t partitioned, sorted;
-    sort_queue_counts(queue, &partitioned, &sorted);
-    bench_log(&run, "%zu ranges partitioned, %zu sorted by one process", partitioned, sorted);
     free(children);
-    sort_queue_free(queue);
+    sort_queue_finish(queue, &run, "process");   /* wall_s: the sort alone, as the stack timed it */
     return sort_finish(&run, &job);
 }

@@ -93,6 +93,14 @@ void sort_queue_times(sort_queue *queue, double *started, double *finished)
     *finished = queue->sort_finished;
 }
 
+void sort_queue_finish(sort_queue *queue, bench_run *run, const char *worker)
+{
+    bench_set_clock(run, queue->sort_started, queue->sort_finished);
+    bench_log(run, "%zu ranges partitioned, %zu sorted by one %s", queue->ranges_partitioned,
+              queue->ranges_sorted, worker);
+    sort_queue_free(queue);
+}
+
 void sort_queue_wait_for_input(sort_queue *queue)
 {
     int status = pthread_barrier_wait(&queue->input_made);

@@ -41,6 +41,10 @@ void sort_queue_work(sort_queue *queue);
  * clock, the same in every process): the time of the sort alone. */
 void sort_queue_times(sort_queue *queue, double *started, double *finished);
 
+/* After the workers: sets run's clock to the sort's own times, logs the
+ * counts for -v (`worker` names one: "thread", "process") and frees the queue. */
+void sort_queue_finish(sort_queue *queue, bench_run *run, const char *worker);
+
 /* Ranges partitioned and ranges sorted serially so far (for -v). */
 void sort_queue_counts(sort_queue *queue, size_t *partitioned, size_t *sorted);
 

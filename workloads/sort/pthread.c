@@ -58,14 +58,8 @@ int main(int argc, char **argv)
             bench_fail_errno(error, "pthread_join");
     }
 
-    double sort_started, sort_finished;   /* wall_s: the sort alone, as the stack saw it */
-    sort_queue_times(queue, &sort_started, &sort_finished);
-    bench_set_clock(&run, sort_started, sort_finished);
-    size_t partitioned, sorted;
-    sort_queue_counts(queue, &partitioned, &sorted);
-    bench_log(&run, "%zu ranges partitioned, %zu sorted by one thread", partitioned, sorted);
     free(threads);
     free(args);
-    sort_queue_free(queue);
+    sort_queue_finish(queue, &run, "thread");   /* wall_s: the sort alone, as the stack timed it */
     return sort_finish(&run, &job);
 }
