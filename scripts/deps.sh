@@ -5,10 +5,12 @@
 set -eu
 step=${1:-build}
 
+# The project's one package list: .ci/run and the Makefile both come here.
 # package:command-or-file that proves it is installed
-build="gcc:gcc g++:g++ make:make pkg-config:pkg-config libcurl4-openssl-dev:/usr/include/x86_64-linux-gnu/curl/curl.h libgomp1:/usr/lib/x86_64-linux-gnu/libgomp.so.1"
-test="libcriterion-dev:/usr/include/criterion/criterion.h bats:bats curl:curl nginx-light:nginx wrk:wrk jq:jq python3:/usr/bin/python3 hyperfine:hyperfine gnuplot-nox:gnuplot file:file"
-bench="hyperfine:hyperfine gnuplot-nox:gnuplot jq:jq python3:/usr/bin/python3 wrk:wrk nginx-light:nginx curl:curl"
+build="gcc:gcc g++:g++ make:make pkg-config:pkg-config libcurl4-openssl-dev:/usr/include/x86_64-linux-gnu/curl/curl.h libgomp1:/usr/lib/x86_64-linux-gnu/libgomp.so.1 openmpi-bin:mpirun libopenmpi-dev:mpicc ca-certificates:/etc/ssl/certs"
+python="python3:/usr/bin/python3 python3-numpy:/usr/lib/python3/dist-packages/numpy python3-scipy:/usr/lib/python3/dist-packages/scipy python3-greenlet:/usr/lib/python3/dist-packages/greenlet python3-gevent:/usr/lib/python3/dist-packages/gevent python3-requests:/usr/lib/python3/dist-packages/requests python3-aiohttp:/usr/lib/python3/dist-packages/aiohttp python3-tqdm:/usr/lib/python3/dist-packages/tqdm python3-celery:/usr/lib/python3/dist-packages/celery python3-redis:/usr/lib/python3/dist-packages/redis redis-server:redis-server"
+test="libcriterion-dev:/usr/include/criterion/criterion.h bats:bats curl:curl nginx-light:nginx wrk:wrk jq:jq hyperfine:hyperfine gnuplot-nox:gnuplot file:file $python"
+bench="hyperfine:hyperfine gnuplot-nox:gnuplot jq:jq wrk:wrk nginx-light:nginx curl:curl $python"
 
 case $step in
 build) wanted=$build ;;

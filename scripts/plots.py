@@ -19,6 +19,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from results import Results, headline_rows, karp_flatt_fit  # noqa: E402
+import sections  # noqa: E402
 
 SCRIPTS = os.path.dirname(os.path.abspath(__file__))
 
@@ -194,6 +195,13 @@ def main():
         except (subprocess.CalledProcessError, OSError, ValueError) as error:
             print(f"plots: {workload}: {error}", file=sys.stderr)
             failures += 1
+    for section in sections.modules():   # scripts/sections/*.py with plots of their own
+        if hasattr(section, "plots"):
+            try:
+                section.plots(results, plots)
+            except (subprocess.CalledProcessError, OSError, ValueError) as error:
+                print(f"plots: {section.__name__}: {error}", file=sys.stderr)
+                failures += 1
     sys.exit(1 if failures else 0)
 
 

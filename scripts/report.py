@@ -13,6 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from results import Results, headline_rows, karp_flatt_fit  # noqa: E402
+import sections  # noqa: E402
 
 KIND_TEXT = {
     "cpu": "CPU-bound: every task computes. More workers help up to the number of cores and "
@@ -377,6 +378,8 @@ def report(results, report_dir):
         out += workload_table(results, workload) + [""]
         out += plot_lines(results, workload, report_dir)
     out += server_load_lines(results)
+    for section in sections.modules():   # scripts/sections/*.py: sections of their own
+        out += section.lines(results, report_dir)
     out += python_table(results)
     out += ["## What the notes claimed, and what C shows", "",
             "Each verdict is computed from the rows above by these rules: " + " ".join(CLAIM_RULES), "",
