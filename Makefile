@@ -47,12 +47,16 @@ WORKLOADS := $(patsubst workloads/%/,%,$(dir $(wildcard workloads/*/kernel.c)))
 -include $(wildcard workloads/*/build.mk) $(wildcard mk/*.mk)
 
 kernel_objects = $(patsubst %.c,$(OBJ)/%.o,$(wildcard workloads/$(1)/kernel*.c))
-c_variants     = $(filter-out kernel%,$(notdir $(basename $(wildcard workloads/$(1)/*.c))))
+# Code that some models of a workload share is no variant and no kernel: its
+# build.mk names it and the variants that link it (sort_SHARED := queue_pthread,
+# sort_fork_LINKS := queue_pthread). The unit test of the workload links it all.
+shared_objects = $(patsubst %,$(OBJ)/workloads/$(1)/%.o,$(2))
+c_variants     = $(filter-out kernel% $($(1)_SHARED),$(notdir $(basename $(wildcard workloads/$(1)/*.c))))
 cxx_variants   = $(notdir $(basename $(wildcard workloads/$(1)/*.cpp)))
 
 # One link rule per variant, generated.
 define variant_rules
-$(BIN)/$(1)-$(2): $(OBJ)/workloads/$(1)/$(2).o $(call kernel_objects,$(1)) $(BENCH_OBJ)
+$(BIN)/$(1)-$(2): $(OBJ)/workloads/$(1)/$(2).o $(call kernel_objects,$(1)) $(call shared_objects,$(1),$($(1)_$(2)_LINKS)) $(BENCH_OBJ)
 	@mkdir -p $$(@D)
 	$$(CC) $$(LDFLAGS) $$(if $$(findstring openmp,$(2)),-fopenmp) -o $$@ $$^ $$($(1)_LDLIBS) $$(LDLIBS)
 VARIANTS += $(BIN)/$(1)-$(2)
@@ -87,7 +91,7 @@ $(OBJ)/%.o: %.cpp
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(UNIT)/%,$(UNIT_SRC))
 define unit_rule
-$(UNIT)/$(1): $(OBJ)/tests/unit/$(1).o $(call kernel_objects,$(patsubst test_%,%,$(1))) $(BENCH_OBJ)
+$(UNIT)/$(1): $(OBJ)/tests/unit/$(1).o $(call kernel_objects,$(patsubst test_%,%,$(1))) $(call shared_objects,$(patsubst test_%,%,$(1)),$($(patsubst test_%,%,$(1))_SHARED)) $(BENCH_OBJ)
 	@mkdir -p $$(@D)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ -lcriterion $$($(patsubst test_%,%,$(1))_LDLIBS) $$(LDLIBS)
 endef

@@ -5,7 +5,7 @@
 #include <time.h>
 
 #include "../../workloads/sort/kernel.h"
-#include "../../workloads/sort/kernel_queue.h"
+#include "../../workloads/sort/queue_pthread.h"
 
 typedef enum { RANDOM, SORTED, REVERSE, ALL_EQUAL, MOD_THREE, ORGAN_PIPE, FEW_LARGE } shape;
 static const char *const shape_names[] = {"random", "sorted", "reverse", "all equal",

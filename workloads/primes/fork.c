@@ -12,9 +12,9 @@
  * little more system time; children_maxrss_kib in the record.
  */
 #include "kernel.h"
+#include "workers.h"
 
 #include <stdatomic.h>
-#include <unistd.h>
 
 typedef struct {
     size_t task;
@@ -22,6 +22,7 @@ typedef struct {
 } verdict_record;
 
 static primes_job job;
+static long workers;
 static atomic_size_t *next_task;  /* in a MAP_SHARED page, seen by every child */
 
 static void send_verdict(size_t task, int output)
@@ -31,7 +32,7 @@ static void send_verdict(size_t task, int output)
         bench_fail("write to pipe");
 }
 
-static void child(long worker_index, long workers, int output)
+static void child(long worker_index, int output)
 {
     if (bench_schedule == BENCH_SCHEDULE_DYNAMIC) {
         size_t task;
@@ -55,37 +56,20 @@ int main(int argc, char **argv)
     primes_setup(&run, &job, false);
     next_task = bench_shared_alloc(sizeof *next_task);
 
-    int pipe_ends[2];
-    if (pipe(pipe_ends) != 0)
-        bench_fail("pipe");
-    pid_t *children = bench_alloc((size_t)run.workers, sizeof *children);
-    for (long index = 0; index < run.workers; index++) {
-        children[index] = bench_fork();
-        if (children[index] < 0)
-            bench_fork_failed(children, index);
-        if (children[index] == 0) {
-            close(pipe_ends[0]);
-            child(index, run.workers, pipe_ends[1]);
-            _exit(0);
-        }
-    }
-    close(pipe_ends[1]);   /* so read() sees end of file when every child is done */
+    workers = run.workers;
+    bench_children children;
+    bench_children_start(&children, &run, child, true, BENCH_SHORTFALL_EXIT);
 
     verdict_record record;
     size_t received = 0;
-    while (bench_read_all(pipe_ends[0], &record, sizeof record)) {
+    while (bench_read_all(children.input, &record, sizeof record)) {
         if (record.task < job.count)
             job.verdicts[record.task] = record.verdict;
         received++;
     }
-    close(pipe_ends[0]);
-    bool children_ok = true;
-    for (long index = 0; index < run.workers; index++)
-        children_ok &= bench_wait_child(children[index]);
-    if (!children_ok || received != job.count)
+    if (!bench_children_wait(&children) || received != job.count)
         bench_failf("%zu of %zu verdicts came back from the children", received, job.count);
 
-    free(children);
     bench_shared_free(next_task, sizeof *next_task);
     return primes_finish(&run, &job);
 }

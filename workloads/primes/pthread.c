@@ -12,8 +12,8 @@
  * --schedule static with dynamic: the list is badly unbalanced.
  */
 #include "kernel.h"
+#include "workers.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 
 static primes_job job;
@@ -22,7 +22,7 @@ static atomic_size_t next_task;   /* the next task nobody has taken yet */
 
 static void *worker(void *argument)
 {
-    long worker_index = (long)argument;
+    long worker_index = (intptr_t)argument;
     if (bench_schedule == BENCH_SCHEDULE_DYNAMIC) {
         size_t task;
         while ((task = atomic_fetch_add(&next_task, 1)) < job.count)
@@ -46,18 +46,7 @@ int main(int argc, char **argv)
     primes_setup(&run, &job, false);
     workers = run.workers;
 
-    pthread_t *threads = bench_alloc((size_t)workers, sizeof *threads);
-    for (long index = 0; index < workers; index++) {
-        int error = pthread_create(&threads[index], NULL, worker, (void *)index);
-        if (error != 0)
-            bench_fail_errno(error, "pthread_create");
-    }
-    for (long index = 0; index < workers; index++) {
-        int error = pthread_join(threads[index], NULL);
-        if (error != 0)
-            bench_fail_errno(error, "pthread_join");
-    }
-
-    free(threads);
+    pthread_t *threads = bench_threads_start(&run, worker, 0, BENCH_SHORTFALL_EXIT);
+    bench_threads_join(&run, threads);
     return primes_finish(&run, &job);
 }

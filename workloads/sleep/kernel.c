@@ -71,22 +71,3 @@ int sleep_finish(bench_run *run, sleep_job *job)
     job->finished = NULL;
     return bench_finish(run, right ? BENCH_EXIT_OK : BENCH_EXIT_WRONG, result, summary);
 }
-
-void sleep_threads_failed(pthread_t *threads, long started, long wanted, int error)
-{
-    for (long index = 0; index < started; index++) {
-        int cancel_error = pthread_cancel(threads[index]);
-        if (cancel_error != 0 && cancel_error != ESRCH)
-            fprintf(stderr, "pthread_cancel: %s\n", strerror(cancel_error));
-    }
-    for (long index = 0; index < started; index++) {
-        int join_error = pthread_join(threads[index], NULL);
-        if (join_error != 0)
-            fprintf(stderr, "pthread_join: %s\n", strerror(join_error));
-    }
-    char what[128];
-    snprintf(what, sizeof what,
-             "pthread_create (started %ld of %ld threads, cancelled and joined them)", started,
-             wanted);
-    bench_fail_errno(error, what);
-}

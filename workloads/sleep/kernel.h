@@ -11,7 +11,6 @@
 
 #include "bench.h"
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -46,12 +45,5 @@ size_t sleep_completed(const sleep_job *job);
  * duration (from bench_start's clock), prints the record, frees the job and
  * returns the exit status. */
 int sleep_finish(bench_run *run, sleep_job *job);
-
-/* After pthread_create failed with `error` for thread number `started`:
- * cancels the threads already started (they are asleep in sleep_wait, a
- * cancellation point), joins them all, then exits 1 with a message that
- * names the limit and how far the start-up got. */
-__attribute__((noreturn)) void sleep_threads_failed(pthread_t *threads, long started,
-                                                    long wanted, int error);
 
 #endif

@@ -16,9 +16,9 @@
  * becomes ceil(n / j) * S.
  */
 #include "kernel.h"
+#include "workers.h"
 
 #include <limits.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <unistd.h>
 
@@ -60,27 +60,9 @@ int main(int argc, char **argv)
                           stack_kib, minimum_kib);
     sleep_setup(&run, &job, false);
 
-    pthread_attr_t attributes;
-    int error = pthread_attr_init(&attributes);
-    if (error == 0)
-        error = pthread_attr_setstacksize(&attributes, (size_t)stack_kib * 1024);
-    if (error != 0)
-        bench_fail_errno(error, "pthread_attr_setstacksize");
-
-    pthread_t *threads = bench_alloc((size_t)run.workers, sizeof *threads);
-    for (long index = 0; index < run.workers; index++) {
-        error = pthread_create(&threads[index], &attributes, worker, NULL);
-        if (error != 0)
-            sleep_threads_failed(threads, index, run.workers, error);
-    }
-    bench_log(&run, "%ld threads started", run.workers);
-    pthread_attr_destroy(&attributes);
-    for (long index = 0; index < run.workers; index++) {
-        error = pthread_join(threads[index], NULL);
-        if (error != 0)
-            bench_fail_errno(error, "pthread_join");
-    }
-
-    free(threads);
+    /* If a thread is refused, those started are cancelled: sleep_wait is a cancellation point. */
+    pthread_t *threads = bench_threads_start(&run, worker, (size_t)stack_kib * 1024,
+                                             BENCH_SHORTFALL_CANCEL);
+    bench_threads_join(&run, threads);
     return sleep_finish(&run, &job);
 }

@@ -13,14 +13,15 @@
  * task) the cost of 300 forks shows in sys_s.
  */
 #include "kernel.h"
+#include "workers.h"
 
 #include <stdatomic.h>
-#include <unistd.h>
 
 static sum_job job;
+static long workers;
 static atomic_size_t *next_task;  /* in a MAP_SHARED page, seen by every child */
 
-static void child(long worker_index, long workers, int output)
+static void child(long worker_index, int output)
 {
     uint64_t partial_sum = 0;
     if (bench_schedule == BENCH_SCHEDULE_DYNAMIC) {
@@ -47,36 +48,19 @@ int main(int argc, char **argv)
     sum_setup(&run, &job);
     next_task = bench_shared_alloc(sizeof *next_task);
 
-    int pipe_ends[2];
-    if (pipe(pipe_ends) != 0)
-        bench_fail("pipe");
-    pid_t *children = bench_alloc((size_t)run.workers, sizeof *children);
-    for (long index = 0; index < run.workers; index++) {
-        children[index] = bench_fork();
-        if (children[index] < 0)
-            bench_fork_failed(children, index);
-        if (children[index] == 0) {
-            close(pipe_ends[0]);
-            child(index, run.workers, pipe_ends[1]);
-            _exit(0);
-        }
-    }
-    close(pipe_ends[1]);   /* so read() sees end of file when every child is done */
+    workers = run.workers;
+    bench_children children;
+    bench_children_start(&children, &run, child, true, BENCH_SHORTFALL_EXIT);
 
     uint64_t total = 0, partial_sum;
     long received = 0;
-    while (bench_read_all(pipe_ends[0], &partial_sum, sizeof partial_sum)) {
+    while (bench_read_all(children.input, &partial_sum, sizeof partial_sum)) {
         total += partial_sum;
         received++;
     }
-    close(pipe_ends[0]);
-    bool children_ok = true;
-    for (long index = 0; index < run.workers; index++)
-        children_ok &= bench_wait_child(children[index]);
-    if (!children_ok || received != run.workers)
+    if (!bench_children_wait(&children) || received != run.workers)
         bench_failf("%ld of %ld partial sums came back from the children", received, run.workers);
 
-    free(children);
     bench_shared_free(next_task, sizeof *next_task);
     return sum_finish(&run, &job, total);
 }

@@ -14,8 +14,8 @@
  * the notes) the threads only add creation cost and context switches.
  */
 #include "kernel.h"
+#include "workers.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 
 static sum_job job;
@@ -25,7 +25,7 @@ static _Atomic uint64_t total;       /* the sum of every thread's partial sum */
 
 static void *worker(void *argument)
 {
-    long worker_index = (long)argument;
+    long worker_index = (intptr_t)argument;
     uint64_t partial_sum = 0;
     if (bench_schedule == BENCH_SCHEDULE_DYNAMIC) {
         while (atomic_fetch_add(&next_task, 1) < job.tasks)
@@ -51,18 +51,7 @@ int main(int argc, char **argv)
     sum_setup(&run, &job);
     workers = run.workers;
 
-    pthread_t *threads = bench_alloc((size_t)workers, sizeof *threads);
-    for (long index = 0; index < workers; index++) {
-        int error = pthread_create(&threads[index], NULL, worker, (void *)index);
-        if (error != 0)
-            bench_fail_errno(error, "pthread_create");
-    }
-    for (long index = 0; index < workers; index++) {
-        int error = pthread_join(threads[index], NULL);
-        if (error != 0)
-            bench_fail_errno(error, "pthread_join");
-    }
-
-    free(threads);
+    pthread_t *threads = bench_threads_start(&run, worker, 0, BENCH_SHORTFALL_EXIT);
+    bench_threads_join(&run, threads);
     return sum_finish(&run, &job, atomic_load(&total));
 }

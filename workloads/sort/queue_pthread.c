@@ -1,5 +1,11 @@
-/* sort/kernel_queue.c - the shared stack of ranges behind sort-pthread and sort-fork. */
-#include "kernel_queue.h"
+/*
+ * sort/queue_pthread.c - the shared stack of ranges behind sort-pthread and
+ * sort-fork: one mutex, one condition variable and one barrier, made
+ * process-shared for fork. The sorting itself (sort_partition, sort_serial)
+ * is the kernel's.
+ */
+#include "queue_pthread.h"
+#include "workers.h"
 
 #include <pthread.h>
 
@@ -24,12 +30,6 @@ struct sort_queue {
     sort_range ranges[];         /* the stack of ranges waiting for a worker */
 };
 
-static void check(int error, const char *what)
-{
-    if (error != 0)
-        bench_fail_errno(error, what);
-}
-
 sort_queue *sort_queue_new(uint32_t *elements, size_t count, long workers, bool shared)
 {
     size_t cutoff = sort_parallel_cutoff(count);
@@ -53,28 +53,31 @@ sort_queue *sort_queue_new(uint32_t *elements, size_t count, long workers, bool 
     pthread_mutexattr_t lock_attributes;
     pthread_condattr_t changed_attributes;
     int sharing = shared ? PTHREAD_PROCESS_SHARED : PTHREAD_PROCESS_PRIVATE;
-    check(pthread_mutexattr_init(&lock_attributes), "pthread_mutexattr_init");
-    check(pthread_mutexattr_setpshared(&lock_attributes, sharing), "pthread_mutexattr_setpshared");
-    check(pthread_mutex_init(&queue->lock, &lock_attributes), "pthread_mutex_init");
-    check(pthread_mutexattr_destroy(&lock_attributes), "pthread_mutexattr_destroy");
-    check(pthread_condattr_init(&changed_attributes), "pthread_condattr_init");
-    check(pthread_condattr_setpshared(&changed_attributes, sharing), "pthread_condattr_setpshared");
-    check(pthread_cond_init(&queue->changed, &changed_attributes), "pthread_cond_init");
-    check(pthread_condattr_destroy(&changed_attributes), "pthread_condattr_destroy");
+    bench_check(pthread_mutexattr_init(&lock_attributes), "pthread_mutexattr_init");
+    bench_check(pthread_mutexattr_setpshared(&lock_attributes, sharing),
+                "pthread_mutexattr_setpshared");
+    bench_check(pthread_mutex_init(&queue->lock, &lock_attributes), "pthread_mutex_init");
+    bench_check(pthread_mutexattr_destroy(&lock_attributes), "pthread_mutexattr_destroy");
+    bench_check(pthread_condattr_init(&changed_attributes), "pthread_condattr_init");
+    bench_check(pthread_condattr_setpshared(&changed_attributes, sharing),
+                "pthread_condattr_setpshared");
+    bench_check(pthread_cond_init(&queue->changed, &changed_attributes), "pthread_cond_init");
+    bench_check(pthread_condattr_destroy(&changed_attributes), "pthread_condattr_destroy");
     pthread_barrierattr_t barrier_attributes;
-    check(pthread_barrierattr_init(&barrier_attributes), "pthread_barrierattr_init");
-    check(pthread_barrierattr_setpshared(&barrier_attributes, sharing), "pthread_barrierattr_setpshared");
-    check(pthread_barrier_init(&queue->input_made, &barrier_attributes, (unsigned)workers),
-          "pthread_barrier_init");
-    check(pthread_barrierattr_destroy(&barrier_attributes), "pthread_barrierattr_destroy");
+    bench_check(pthread_barrierattr_init(&barrier_attributes), "pthread_barrierattr_init");
+    bench_check(pthread_barrierattr_setpshared(&barrier_attributes, sharing),
+                "pthread_barrierattr_setpshared");
+    bench_check(pthread_barrier_init(&queue->input_made, &barrier_attributes, (unsigned)workers),
+                "pthread_barrier_init");
+    bench_check(pthread_barrierattr_destroy(&barrier_attributes), "pthread_barrierattr_destroy");
     return queue;
 }
 
 void sort_queue_free(sort_queue *queue)
 {
-    check(pthread_mutex_destroy(&queue->lock), "pthread_mutex_destroy");
-    check(pthread_cond_destroy(&queue->changed), "pthread_cond_destroy");
-    check(pthread_barrier_destroy(&queue->input_made), "pthread_barrier_destroy");
+    bench_check(pthread_mutex_destroy(&queue->lock), "pthread_mutex_destroy");
+    bench_check(pthread_cond_destroy(&queue->changed), "pthread_cond_destroy");
+    bench_check(pthread_barrier_destroy(&queue->input_made), "pthread_barrier_destroy");
     if (queue->shared)
         bench_shared_free(queue, queue->size);
     else
@@ -111,15 +114,15 @@ void sort_queue_wait_for_input(sort_queue *queue)
 /* Waits for a range; false when there is none left to wait for. */
 static bool take_range(sort_queue *queue, sort_range *range)
 {
-    check(pthread_mutex_lock(&queue->lock), "pthread_mutex_lock");
+    bench_check(pthread_mutex_lock(&queue->lock), "pthread_mutex_lock");
     while (queue->pending == 0 && queue->elements_placed < queue->element_count)
-        check(pthread_cond_wait(&queue->changed, &queue->lock), "pthread_cond_wait");
+        bench_check(pthread_cond_wait(&queue->changed, &queue->lock), "pthread_cond_wait");
     bool taken = queue->pending > 0;
     if (taken)
         *range = queue->ranges[--queue->pending];
     if (taken && queue->sort_started == 0)
         queue->sort_started = bench_now();
-    check(pthread_mutex_unlock(&queue->lock), "pthread_mutex_unlock");
+    bench_check(pthread_mutex_unlock(&queue->lock), "pthread_mutex_unlock");
     return taken;
 }
 
@@ -130,7 +133,7 @@ static void count_placed(sort_queue *queue, size_t placed)
     queue->elements_placed += placed;
     if (queue->elements_placed == queue->element_count) {
         queue->sort_finished = bench_now();
-        check(pthread_cond_broadcast(&queue->changed), "pthread_cond_broadcast");
+        bench_check(pthread_cond_broadcast(&queue->changed), "pthread_cond_broadcast");
     }
 }
 
@@ -139,15 +142,15 @@ static void count_placed(sort_queue *queue, size_t placed)
  * reasonable pivots): then the caller keeps that half too. */
 static bool offer_range(sort_queue *queue, sort_range range, size_t placed)
 {
-    check(pthread_mutex_lock(&queue->lock), "pthread_mutex_lock");
+    bench_check(pthread_mutex_lock(&queue->lock), "pthread_mutex_lock");
     bool offered = range.end == range.first || queue->pending < queue->capacity;
     if (range.end > range.first && offered) {
         queue->ranges[queue->pending++] = range;
-        check(pthread_cond_signal(&queue->changed), "pthread_cond_signal");
+        bench_check(pthread_cond_signal(&queue->changed), "pthread_cond_signal");
     }
     queue->ranges_partitioned++;
     count_placed(queue, placed);
-    check(pthread_mutex_unlock(&queue->lock), "pthread_mutex_unlock");
+    bench_check(pthread_mutex_unlock(&queue->lock), "pthread_mutex_unlock");
     return offered;
 }
 
@@ -155,10 +158,10 @@ static bool offer_range(sort_queue *queue, sort_range range, size_t placed)
 static void sort_range_here(sort_queue *queue, sort_range range)
 {
     sort_serial(queue->elements + range.first, range.end - range.first);
-    check(pthread_mutex_lock(&queue->lock), "pthread_mutex_lock");
+    bench_check(pthread_mutex_lock(&queue->lock), "pthread_mutex_lock");
     queue->ranges_sorted++;
     count_placed(queue, range.end - range.first);
-    check(pthread_mutex_unlock(&queue->lock), "pthread_mutex_unlock");
+    bench_check(pthread_mutex_unlock(&queue->lock), "pthread_mutex_unlock");
 }
 
 void sort_queue_work(sort_queue *queue)

@@ -1,6 +1,8 @@
 /*
- * sort/kernel_queue.h - a shared stack of ranges still to sort, for the
- * pthread and fork models.
+ * sort/queue_pthread.h - a shared stack of ranges still to sort: the model
+ * code that sort's pthread and fork variants share (so it is not in the
+ * kernel, which every model links; workloads/sort/build.mk links it into
+ * those two only).
  *
  * It starts with the whole array. A worker takes a range; while the range is
  * bigger than the parallel cut-off it partitions it, pushes the bigger half
@@ -16,8 +18,8 @@
  * process-shared (pthread_mutexattr_setpshared), so the same code serves
  * processes.
  */
-#ifndef SORT_KERNEL_QUEUE_H
-#define SORT_KERNEL_QUEUE_H
+#ifndef SORT_QUEUE_PTHREAD_H
+#define SORT_QUEUE_PTHREAD_H
 
 #include "kernel.h"
 
