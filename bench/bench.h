@@ -12,7 +12,7 @@
  * children, and prints either a short human summary or (with --json) the
  * one-line record that the benchmark scripts collect.
  *
- * Exit statuses (the variant contract, see DESIGN.md):
+ * Exit statuses (the variant contract, see docs/DESIGN.md):
  */
 #ifndef BENCH_H
 #define BENCH_H

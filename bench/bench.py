@@ -6,7 +6,7 @@ A variant does three things with it, as the C variants do with bench.h:
     ... the work, in the variant's own concurrency model ...
     sys.exit(bench.finish(run, status, {"primes": 5, "checksum": "..."}, summary))
 
-It keeps the same contract (DESIGN.md): the same common options, a usage
+It keeps the same contract (docs/DESIGN.md): the same common options, a usage
 error is ONE line on stderr naming the bad value and exit status 2, and
 --json prints one record with exactly the C keys, in the same order.
 Standard library only; run by Debian's /usr/bin/python3.

@@ -9,7 +9,7 @@ import glob
 import json
 import os
 
-# The order rows appear in: the models of DESIGN.md, then anything else (the
+# The order rows appear in: the models of docs/DESIGN.md, then anything else (the
 # reference rows, new models), then the Python rows.
 MODEL_ORDER = ["serial", "pthread", "fork", "openmp", "eventloop"]
 PYTHON_ORDER = ["py-serial", "py-threads", "py-processes", "py-asyncio"]
