@@ -28,10 +28,10 @@ Test(http, code_index)
 
 Test(http, manifest_parses_good_lines)
 {
-    static flags_manifest manifest;
+    static flag_manifest manifest;
     char error[128] = "";
     const char *text = "br\t822\t0123456789abcdef\ncn\t10\tfedcba9876543210\n";
-    cr_assert(flags_manifest_parse(&manifest, text, strlen(text), error, sizeof error), "%s",
+    cr_assert(flag_manifest_parse(&manifest, text, strlen(text), error, sizeof error), "%s",
               error);
     cr_expect(manifest.loaded);
     cr_expect_eq(manifest.count, 2);
@@ -41,13 +41,13 @@ Test(http, manifest_parses_good_lines)
     cr_expect_eq(manifest.checksum[br], 0x0123456789abcdefULL);
     cr_expect(!manifest.listed[flag_code_index("US")]);
     /* no final newline is fine too */
-    cr_expect(flags_manifest_parse(&manifest, "us\t1\t0000000000000001", 21, error, sizeof error));
+    cr_expect(flag_manifest_parse(&manifest, "us\t1\t0000000000000001", 21, error, sizeof error));
     cr_expect_eq(manifest.count, 1);
 }
 
 Test(http, manifest_rejects_bad_lines_naming_them)
 {
-    static flags_manifest manifest;
+    static flag_manifest manifest;
     static const char *const bad[] = {
         "br\t822\n",                               /* no checksum */
         "br\t822\t0123456789abcde\n",              /* 15 hex digits */
@@ -60,7 +60,7 @@ Test(http, manifest_rejects_bad_lines_naming_them)
     };
     for (size_t index = 0; index < sizeof bad / sizeof bad[0]; index++) {
         char error[128] = "";
-        cr_expect(!flags_manifest_parse(&manifest, bad[index], strlen(bad[index]), error,
+        cr_expect(!flag_manifest_parse(&manifest, bad[index], strlen(bad[index]), error,
                                         sizeof error),
                   "accepted: %s", bad[index]);
         cr_expect(strncmp(error, "line ", 5) == 0, "message '%s' names no line", error);
@@ -81,7 +81,7 @@ Test(http, only_loopback_servers)
         "http://10.0.0.1/", "http://0.0.0.0/",
     };
     for (size_t index = 0; index < sizeof accepted / sizeof accepted[0]; index++)
-        cr_expect(flags_loopback_url(accepted[index]), "refused %s", accepted[index]);
+        cr_expect(flag_loopback_url(accepted[index]), "refused %s", accepted[index]);
     for (size_t index = 0; index < sizeof refused / sizeof refused[0]; index++)
-        cr_expect(!flags_loopback_url(refused[index]), "accepted %s", refused[index]);
+        cr_expect(!flag_loopback_url(refused[index]), "accepted %s", refused[index]);
 }

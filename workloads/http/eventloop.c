@@ -26,7 +26,7 @@
 
 #include <errno.h>
 
-static flags_job job;
+static flag_job job;
 static loop *event_loop;
 static CURLM *multi;
 static loop_timer *curl_timer;     /* the one timeout libcurl asked for, or NULL */
@@ -63,7 +63,7 @@ static void collect_finished(void)
         CHECK_MULTI(curl_multi_remove_handle(multi, handle));
         flag_result result;
         flag_transfer_finish(transfer, outcome, &result);
-        flags_record(&job, &result);
+        flag_record(&job, &result);
         if (++tasks_done == job.count)
             loop_stop(event_loop);   /* kept-alive sockets would keep the loop running */
         else
@@ -128,14 +128,14 @@ int main(int argc, char **argv)
 {
     static const bench_spec spec = {
         .workload = "http", .model = "eventloop",
-        .about = FLAGS_ABOUT " One thread: libcurl's multi interface on an epoll loop.",
-        .workload_options = flags_options, .operands = "[CODE...]",
+        .about = FLAG_ABOUT " One thread: libcurl's multi interface on an epoll loop.",
+        .workload_options = flag_options, .operands = "[CODE...]",
     };
     bench_run run;
     bench_start(&run, &spec, argc, argv);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         bench_failf("curl_global_init failed");
-    flags_setup(&run, &job);
+    flag_setup(&run, &job);
 
     if ((event_loop = loop_new()) == NULL)
         bench_fail("loop_new (epoll_create1)");
@@ -163,5 +163,5 @@ int main(int argc, char **argv)
     loop_free(event_loop);
     free(handles);
     free(transfers);
-    return flags_finish(&run, &job);
+    return flag_finish(&run, &job);
 }

@@ -1,10 +1,16 @@
-/* http/kernel.c - the flag clients' command line, server, manifest and code list. */
+/*
+ * http/kernel_support.c - the flag clients' command line, server, manifest,
+ * code list, temporary files, progress bar and re-check. A reader may skip
+ * it (see kernel_support.h).
+ */
 #define _GNU_SOURCE
 #include "kernel.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <string.h>
 #include <strings.h>
@@ -23,7 +29,7 @@ static long code_limit, max_requests;
 static const char *server = "LOCAL", *dest_dir = "downloads", *manifest_path;
 static double request_timeout = 10;
 
-const bench_option flags_options[] = {
+const bench_option flag_options[] = {
     {"all", 'a', BENCH_OPT_FLAG, &all_codes, NULL, "every code in the server's manifest", NULL},
     {"every", 'e', BENCH_OPT_FLAG, &every_code, NULL,
      "every code from AA to ZZ (676, most of them 404)", NULL},
@@ -62,7 +68,7 @@ int flag_code_index(const char *text)
 
 /* ---- the server: a label's port file, or a URL on loopback ---------------------- */
 
-bool flags_loopback_url(const char *url)
+bool flag_loopback_url(const char *url)
 {
     if (strncasecmp(url, "http://", 7) != 0)
         return false;
@@ -94,7 +100,7 @@ bool flags_loopback_url(const char *url)
     return *after == '\0' || *after == '/';
 }
 
-static void resolve_server(flags_job *job)
+static void resolve_server(flag_job *job)
 {
     static const char *const labels[] = {"local", "delay", "error"};
     for (size_t index = 0; index < 3; index++) {
@@ -118,7 +124,7 @@ static void resolve_server(flags_job *job)
         snprintf(job->base_url, sizeof job->base_url, "http://127.0.0.1:%d/flags", port);
         return;
     }
-    if (!flags_loopback_url(server) || strlen(server) >= sizeof job->base_url)
+    if (!flag_loopback_url(server) || strlen(server) >= sizeof job->base_url)
         bench_usage_error("--server: '%s' is not LOCAL, DELAY, ERROR or an http:// URL on "
                           "loopback (127.x.x.x, localhost, [::1])", server);
     snprintf(job->base_url, sizeof job->base_url, "%s", server);
@@ -129,7 +135,7 @@ static void resolve_server(flags_job *job)
 
 /* ---- the manifest ------------------------------------------------------------------ */
 
-bool flags_manifest_parse(flags_manifest *manifest, const char *text, size_t length,
+bool flag_manifest_parse(flag_manifest *manifest, const char *text, size_t length,
                           char *error, size_t error_size)
 {
     memset(manifest, 0, sizeof *manifest);
@@ -186,7 +192,7 @@ static size_t collect_body(char *data, size_t size, size_t count, void *userdata
     return length;
 }
 
-static void load_manifest(flags_job *job)
+static void load_manifest(flag_job *job)
 {
     char error[160];
     memory_buffer buffer = {NULL, 0};
@@ -203,7 +209,7 @@ static void load_manifest(flags_job *job)
         fclose(file);
         if (failed)
             bench_usage_error("--manifest: reading %s failed", manifest_path);
-        if (!flags_manifest_parse(&job->manifest, buffer.data ? buffer.data : "", buffer.length,
+        if (!flag_manifest_parse(&job->manifest, buffer.data ? buffer.data : "", buffer.length,
                                   error, sizeof error))
             bench_usage_error("--manifest: %s: %s", manifest_path, error);
         free(buffer.data);
@@ -230,7 +236,7 @@ static void load_manifest(flags_job *job)
             snprintf(reason, sizeof reason, "HTTP %ld", status);
         fprintf(stderr, "%s: GET %s: %s; every download counts as an error "
                 "(nothing to verify it against)\n", job->program, url, reason);
-    } else if (!flags_manifest_parse(&job->manifest, buffer.data ? buffer.data : "",
+    } else if (!flag_manifest_parse(&job->manifest, buffer.data ? buffer.data : "",
                                      buffer.length, error, sizeof error)) {
         bench_failf("the manifest from %s is malformed: %s", url, error);
     }
@@ -239,7 +245,7 @@ static void load_manifest(flags_job *job)
 
 /* ---- the codes ------------------------------------------------------------------------ */
 
-static void choose_codes(bench_run *run, flags_job *job, bool wanted[FLAG_CODES])
+static void choose_codes(bench_run *run, flag_job *job, bool wanted[FLAG_CODES])
 {
     if (every_code) {
         for (int index = 0; index < FLAG_CODES; index++)
@@ -320,7 +326,7 @@ static void raise_file_limit(long transfers)
         bench_fail("setrlimit(RLIMIT_NOFILE)");
 }
 
-void flags_setup(bench_run *run, flags_job *job)
+void flag_setup(bench_run *run, flag_job *job)
 {
     static char program[64];
     snprintf(program, sizeof program, "http-%s", run->spec->model);
@@ -344,16 +350,142 @@ void flags_setup(bench_run *run, flags_job *job)
 
     long workers = max_requests        ? max_requests
                    : run->workers_given ? run->workers
-                                        : FLAGS_DEFAULT_CONCURRENCY;
+                                        : FLAG_DEFAULT_CONCURRENCY;
     if ((size_t)workers > job->count)
         workers = job->count > 0 ? (long)job->count : 1;
     run->workers = workers;
     run->tasks = (long)job->count;
     raise_file_limit(workers);
-
-    int error = pthread_mutex_init(&job->lock, NULL);
-    if (error != 0)
-        bench_fail_errno(error, "pthread_mutex_init");
     job->progress = run->verbose == 0 && isatty(STDERR_FILENO);
     bench_restart_clock(run);
+}
+
+/* ---- the file of one download ------------------------------------------------------- */
+
+void flag_file_init(flag_file *file)
+{
+    file->fd = -1;
+    file->temp_path[0] = '\0';
+    file->write_errno = 0;
+}
+
+bool flag_file_open(flag_file *file, const flag_job *job, const char *code)
+{
+    file->fd = open(job->dest, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644);
+    if (file->fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+        snprintf(file->temp_path, sizeof file->temp_path, "%s/.%c%c.gif.XXXXXX", job->dest,
+                 code[0] | 0x20, code[1] | 0x20);
+        file->fd = mkostemp(file->temp_path, O_CLOEXEC);
+        if (file->fd < 0)
+            file->temp_path[0] = '\0';
+    }
+    if (file->fd < 0)
+        file->write_errno = errno;
+    return file->fd >= 0;
+}
+
+bool flag_file_write(flag_file *file, const void *data, size_t length)
+{
+    if (bench_write_all(file->fd, data, length))
+        return true;
+    file->write_errno = errno;
+    return false;
+}
+
+void flag_file_drop(flag_file *file)
+{
+    if (file->fd >= 0 && close(file->fd) != 0 && file->write_errno == 0)
+        file->write_errno = errno;
+    file->fd = -1;
+    if (file->temp_path[0] != '\0' && unlink(file->temp_path) != 0 && errno != ENOENT)
+        perror("unlink");
+    file->temp_path[0] = '\0';
+}
+
+bool flag_file_keep(flag_file *file, const flag_job *job, const char *code)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%c%c.gif", job->dest, code[0] | 0x20, code[1] | 0x20);
+    bool kept;
+    if (file->temp_path[0] != '\0') {
+        kept = rename(file->temp_path, path) == 0;
+        if (kept)
+            file->temp_path[0] = '\0';
+    } else {
+        char link_from[64];
+        snprintf(link_from, sizeof link_from, "/proc/self/fd/%d", file->fd);
+        kept = linkat(AT_FDCWD, link_from, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0;
+        if (!kept && errno == EEXIST)   /* a flag from an earlier run: replace it */
+            kept = unlink(path) == 0 &&
+                   linkat(AT_FDCWD, link_from, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0;
+    }
+    int error = errno;
+    int fd = file->fd;
+    file->fd = -1;
+    if (close(fd) != 0 && kept) {
+        error = errno;
+        unlink(path);
+        kept = false;
+    }
+    errno = error;
+    return kept;
+}
+
+/* ---- the end ------------------------------------------------------------------------- */
+
+void flag_draw_progress(const flag_job *job)
+{
+    enum { WIDTH = 30 };
+    char bar[WIDTH + 1];
+    size_t filled = job->count ? job->recorded * WIDTH / job->count : WIDTH;
+    for (size_t index = 0; index < WIDTH; index++)
+        bar[index] = index < filled ? '#' : ' ';
+    bar[WIDTH] = '\0';
+    fprintf(stderr, "\r[%s] %zu/%zu", bar, job->recorded, job->count);
+}
+
+bool flag_saved_file_matches(const flag_job *job, const char *code)
+{
+    int index = flag_code_index(code);
+    char path[600];
+    snprintf(path, sizeof path, "%s/%c%c.gif", job->dest, code[0] | 0x20, code[1] | 0x20);
+    FILE *file = fopen(path, "rb");
+    if (file == NULL) {
+        fprintf(stderr, "%s: %s: %s\n", job->program, path, strerror(errno));
+        return false;
+    }
+    uint64_t checksum = FNV1A64_OFFSET;
+    long long size = 0;
+    char chunk[8192];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof chunk, file)) > 0) {
+        checksum = fnv1a64(checksum, chunk, got);
+        size += (long long)got;
+    }
+    bool read_failed = ferror(file);
+    fclose(file);
+    bool matches = !read_failed && job->manifest.loaded && job->manifest.listed[index] &&
+                   job->manifest.size[index] == size && job->manifest.checksum[index] == checksum;
+    if (!matches)
+        fprintf(stderr, "%s: %s (%lld bytes) does not match the manifest\n", job->program, path,
+                size);
+    return matches;
+}
+
+size_t flag_leftover_temporary_files(const flag_job *job)
+{
+    DIR *directory = opendir(job->dest);
+    if (directory == NULL)
+        bench_failf("opendir %s: %s", job->dest, strerror(errno));
+    size_t leftovers = 0;
+    struct dirent *entry;
+    while ((entry = readdir(directory)) != NULL)
+        if (entry->d_name[0] == '.' && strlen(entry->d_name) == 14 &&
+            strncmp(entry->d_name + 3, ".gif.", 5) == 0) {
+            fprintf(stderr, "%s: temporary file left in %s: %s\n", job->program, job->dest,
+                    entry->d_name);
+            leftovers++;
+        }
+    closedir(directory);
+    return leftovers;
 }

@@ -2,7 +2,8 @@
  * http-openmp: serial.c's loop with OpenMP pragmas. A parallel region of -m
  * threads, each of which creates its own easy handle (a handle belongs to
  * one thread), then shares out the codes one at a time with
- * schedule(dynamic, 1).
+ * schedule(dynamic, 1). The count of results is shared, so flag_record
+ * runs in a critical section.
  *
  * OpenMP was designed for loops of computation, not for waiting, but a
  * thread blocked in recv() is a thread blocked in recv(): with num_threads
@@ -19,15 +20,15 @@
 int main(int argc, char **argv)
 {
     static const bench_spec spec = {
-        .workload = "http", .model = "openmp", .about = FLAGS_ABOUT " OpenMP threads.",
-        .workload_options = flags_options, .operands = "[CODE...]",
+        .workload = "http", .model = "openmp", .about = FLAG_ABOUT " OpenMP threads.",
+        .workload_options = flag_options, .operands = "[CODE...]",
     };
     bench_run run;
-    flags_job job;
+    flag_job job;
     bench_start(&run, &spec, argc, argv);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)   /* before any thread */
         bench_failf("curl_global_init failed");
-    flags_setup(&run, &job);
+    flag_setup(&run, &job);
     omp_set_dynamic(0);   /* exactly -m threads, not fewer */
 
     long count = (long)job.count;
@@ -41,7 +42,8 @@ int main(int argc, char **argv)
         for (long task = 0; task < count; task++) {
             flag_result result;
             flag_download(handle, &job, (size_t)task, &result);
-            flags_record(&job, &result);
+            #pragma omp critical   /* one flag_record at a time */
+            flag_record(&job, &result);
         }
         curl_easy_cleanup(handle);
     }
@@ -51,5 +53,5 @@ int main(int argc, char **argv)
         run.workers = team_size;
     }
 
-    return flags_finish(&run, &job);
+    return flag_finish(&run, &job);
 }

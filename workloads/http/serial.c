@@ -13,24 +13,24 @@
 int main(int argc, char **argv)
 {
     static const bench_spec spec = {
-        .workload = "http", .model = "serial", .about = FLAGS_ABOUT " One request at a time.",
-        .workload_options = flags_options, .operands = "[CODE...]",
+        .workload = "http", .model = "serial", .about = FLAG_ABOUT " One request at a time.",
+        .workload_options = flag_options, .operands = "[CODE...]",
     };
     bench_run run;
-    flags_job job;
+    flag_job job;
     bench_start(&run, &spec, argc, argv);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         bench_failf("curl_global_init failed");
-    flags_setup(&run, &job);
+    flag_setup(&run, &job);
     run.workers = 1;
 
     CURL *handle = flag_handle_new(&job);
     for (size_t task = 0; task < job.count; task++) {
         flag_result result;
         flag_download(handle, &job, task, &result);
-        flags_record(&job, &result);
+        flag_record(&job, &result);
     }
     curl_easy_cleanup(handle);
 
-    return flags_finish(&run, &job);
+    return flag_finish(&run, &job);
 }
