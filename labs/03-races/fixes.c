@@ -1,17 +1,20 @@
 /*
- * fixes.c - reference solution: each update made atomic.
+ * fixes.c - the part you write: make each update below safe when many
+ * threads run it at once.
  *
- * With a mutex, the read, the gap and the write run as one step: another
- * thread that wants the value waits at pthread_mutex_lock. With an atomic
- * read-modify-write (atomic_fetch_add), the processor does the read and the
- * write as one indivisible instruction (lock xadd on x86), so there is no
- * gap to widen at all: race_window() has nothing left to separate.
+ * As given, every function reads a shared value, then writes back a value
+ * computed from what it read. Between the two, another thread can read the
+ * same old value: then one of the two writes is lost (a "lost update").
+ * race_window() marks that gap; the checker widens it (LAB_DELAY_US) so the
+ * race happens on every run instead of once in a while.
+ *
+ *   1. counter_update_mutex: hold counter_lock around the read and the write.
+ *   2. counter_update_atomic: no lock; one atomic read-modify-write instead.
+ *   3. bank_deposit / bank_withdraw: hold balance_lock around each.
+ *
+ * Check every pthread_mutex_lock/unlock result (they return an error number).
  */
 #include "races.h"
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 long counter;
 pthread_mutex_t counter_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -19,53 +22,35 @@ atomic_long atomic_counter;
 long balance;
 pthread_mutex_t balance_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void lock(pthread_mutex_t *mutex)
-{
-    int error = pthread_mutex_lock(mutex);
-    if (error != 0) {
-        fprintf(stderr, "pthread_mutex_lock: %s\n", strerror(error));
-        exit(1);
-    }
-}
-
-static void unlock(pthread_mutex_t *mutex)
-{
-    int error = pthread_mutex_unlock(mutex);
-    if (error != 0) {
-        fprintf(stderr, "pthread_mutex_unlock: %s\n", strerror(error));
-        exit(1);
-    }
-}
-
 void counter_update_mutex(long amount)
 {
-    lock(&counter_lock);
+    /* TODO(student): make the read and the write one step, with counter_lock. */
     long seen = counter;
     race_window();
     counter = seen + amount;
-    unlock(&counter_lock);
 }
 
 void counter_update_atomic(long amount)
 {
-    race_window();   /* harmless now: nothing was read yet */
-    atomic_fetch_add(&atomic_counter, amount);
+    /* TODO(student): each access below is atomic, but the update is not:
+     * replace the three lines by ONE atomic read-modify-write. */
+    long seen = atomic_load(&atomic_counter);
+    race_window();
+    atomic_store(&atomic_counter, seen + amount);
 }
 
 void bank_deposit(long amount)
 {
-    lock(&balance_lock);
+    /* TODO(student): no other deposit or withdrawal may run in between. */
     long seen = balance;
     race_window();
     balance = seen + amount;
-    unlock(&balance_lock);
 }
 
 void bank_withdraw(long amount)
 {
-    lock(&balance_lock);
+    /* TODO(student): as for bank_deposit. */
     long seen = balance;
     race_window();
     balance = seen - amount;
-    unlock(&balance_lock);
 }
