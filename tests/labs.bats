@@ -83,12 +83,12 @@ check_wrong_solutions() {  # check_wrong_solutions lab minimum
         name=wrong/$(basename "$file" .c)
         local copy=$BATS_TEST_TMPDIR/$name/$lab
         status=$(cat "$copy.status")
-        expected=$(sed -n 's|^/\* expect: \(.*\) \*/$|\1|p' "$file")
+        expected=$(sed -n 's|^/\* expect: \(.*\) \*/$|\1|p' "$file")   # one or more: any may match
         head -1 "$file" | grep -q '^/\* WRONG: ' || { echo "$name: no '/* WRONG: ...' first line"; wrong=1; }
         [ -n "$expected" ] || { echo "$name: no '/* expect: ... */' line"; wrong=1; continue; }
         echo "$name: status $status, $(grep -E '^(PASS|FAIL):' "$copy.out" | tail -1)"
         if [ "$status" -eq 0 ] || [ "$status" -eq 124 ] || [[ $(tail -1 "$copy.out") != FAIL:* ]] ||
-            ! grep -qF -- "$expected" "$copy.out"; then
+            ! grep -qF -f <(printf '%s\n' "$expected") "$copy.out"; then
             echo "  expected a FAIL naming: $expected"; tail -15 "$copy.out"; tail -5 "$copy.err"; wrong=1
         fi
     done
@@ -179,4 +179,9 @@ check_wrong_solutions() {  # check_wrong_solutions lab minimum
 @test "labs: 03-races rejects every wrong solution" {
     plain_only
     check_wrong_solutions 03-races 3
+}
+
+@test "labs: 04-deadlock rejects every wrong solution" {
+    plain_only
+    check_wrong_solutions 04-deadlock 3
 }
