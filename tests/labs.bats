@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # labs: for every labs/NN-name/ (discovered), the checker FAILS on the
 # untouched starter and PASSES once solution/* is copied over it, each in a
-# temporary copy; labs/check-class.sh reports one line per student and lab.
+# temporary copy; every known-wrong solution in labs/NN-name/wrong/ FAILS with
+# the message its `/* expect: ... */` line names (the proof that the checker
+# is sound); labs/check-class.sh grades a class into points and a CSV.
 # The labs run their own sanitizer builds, so this runs in the plain pass only.
 bats_require_minimum_version 1.5.0
 load helpers
@@ -22,12 +24,18 @@ lab_names() {
 # Copies a lab (with its solution when `variant` is solution) to
 # $BATS_TEST_TMPDIR/<variant>/<lab> and runs its checker there; leaves the
 # checker's stdout in <lab>.out, stderr in <lab>.err and the status in <lab>.status.
+# A variant wrong/NAME puts labs/<lab>/wrong/NAME.c over the lab's one solution file.
 check_copy() {  # check_copy variant lab
     local variant=$1 lab=$2 copy="$BATS_TEST_TMPDIR/$1/$2" status=0
-    mkdir -p "$BATS_TEST_TMPDIR/$variant"
+    mkdir -p "$(dirname "$copy")"
     cp -r "$ROOT/labs/$lab" "$copy"
     make --no-print-directory -s -C "$copy" clean PROJECT="$ROOT" >/dev/null 2>&1
     [ "$variant" = solution ] && cp "$ROOT/labs/$lab"/solution/* "$copy/"
+    if [[ $variant == wrong/* ]]; then
+        local target
+        target=$(basename "$(ls "$ROOT/labs/$lab"/solution/* | head -1)")
+        cp "$ROOT/labs/$lab/$variant.c" "$copy/$target"
+    fi
     timeout 120 make --no-print-directory -C "$copy" check PROJECT="$ROOT" \
         >"$copy.out" 2>"$copy.err" || status=$?
     echo $status >"$copy.status"
@@ -54,6 +62,59 @@ check_all_labs() {  # check_all_labs variant want
         fi
     done
     [ $wrong -eq 0 ]
+}
+
+# Runs every wrong/ solution of a lab, two at a time; each must FAIL (not
+# time out) with its expected message in the checker's output.
+check_wrong_solutions() {  # check_wrong_solutions lab minimum
+    local lab=$1 minimum=$2 file name running=0 wrong=0 status expected count=0
+    for file in "$ROOT/labs/$lab"/wrong/*.c; do
+        [ -f "$file" ] || continue
+        name=wrong/$(basename "$file" .c)
+        count=$((count + 1))
+        check_copy "$name" "$lab" &
+        running=$((running + 1))
+        if [ $running -ge 2 ]; then wait -n || true; running=$((running - 1)); fi
+    done
+    wait || true
+    echo "$lab: $count wrong solutions"
+    [ $count -ge "$minimum" ] || { echo "$lab: fewer than $minimum wrong solutions"; false; }
+    for file in "$ROOT/labs/$lab"/wrong/*.c; do
+        name=wrong/$(basename "$file" .c)
+        local copy=$BATS_TEST_TMPDIR/$name/$lab
+        status=$(cat "$copy.status")
+        expected=$(sed -n 's|^/\* expect: \(.*\) \*/$|\1|p' "$file")   # one or more: any may match
+        head -1 "$file" | grep -q '^/\* WRONG: ' || { echo "$name: no '/* WRONG: ...' first line"; wrong=1; }
+        [ -n "$expected" ] || { echo "$name: no '/* expect: ... */' line"; wrong=1; continue; }
+        echo "$name: status $status, $(grep -E '^(PASS|FAIL):' "$copy.out" | tail -1)"
+        if [ "$status" -eq 0 ] || [ "$status" -eq 124 ] || [[ $(tail -1 "$copy.out") != FAIL:* ]] ||
+            ! grep -qF -f <(printf '%s\n' "$expected") "$copy.out"; then
+            echo "  expected a FAIL naming: $expected"; tail -15 "$copy.out"; tail -5 "$copy.err"; wrong=1
+        fi
+    done
+    [ $wrong -eq 0 ]
+}
+
+@test "labs: no build output is tracked, and none is left untracked by a build" {
+    plain_only
+    cd "$ROOT"
+    git rev-parse --git-dir >/dev/null 2>&1 || skip "not a git checkout"
+    local tracked
+    for tracked in $(git ls-files labs); do
+        [ -f "$tracked" ] || continue
+        if [ "$(head -c 4 "$tracked" | od -An -c | tr -d ' ')" = '177ELF' ]; then
+            echo "a compiled binary is committed: $tracked"; false
+        fi
+    done
+    copy=$BATS_TEST_TMPDIR/tree
+    git worktree add -q --detach "$copy" HEAD
+    cp -r labs/. "$copy/labs/"          # the tree as it is now, committed or not
+    git -C "$copy" status --porcelain --untracked-files=all -- labs >"$copy.before"
+    make -s -C "$copy/labs" PROJECT="$copy" >/dev/null
+    git -C "$copy" status --porcelain --untracked-files=all -- labs >"$copy.after"
+    untracked=$(diff "$copy.before" "$copy.after" | sed -n 's/^> //p')
+    git worktree remove --force "$copy"
+    [ -z "$untracked" ] || { echo "built and not ignored (add to the lab's .gitignore): $untracked"; false; }
 }
 
 @test "labs: every lab has a handout, a Makefile, TODOs and a solution of the same names" {
@@ -113,4 +174,14 @@ check_all_labs() {  # check_all_labs variant want
     [ "$status" -eq 2 ]
     run "$ROOT/labs/check-class.sh" "$subs" 42-no-such-lab
     [ "$status" -eq 2 ]
+}
+
+@test "labs: 03-races rejects every wrong solution" {
+    plain_only
+    check_wrong_solutions 03-races 3
+}
+
+@test "labs: 04-deadlock rejects every wrong solution" {
+    plain_only
+    check_wrong_solutions 04-deadlock 3
 }

@@ -14,11 +14,23 @@
  * a deadlock never ends by itself. Otherwise the program checks that no
  * money appeared or vanished (exit 0, or 1 with the difference).
  *
+ * An auditor thread, as a bank's would, takes every account's lock (in id
+ * order), adds up the balances and lets go, again and again while the
+ * transfers run: with every transfer done under both its locks, it always
+ * finds all the money; a transfer that ever lets go of one account before
+ * the other has its money in neither, and the auditor sees it missing. It
+ * also notes each balance as it takes that account's lock and looks again
+ * once it holds them all: a balance that changed meanwhile was written by a
+ * thread that did not hold its lock.
+ *
  * LAB_DELAY_US=1000 sleeps 1 ms after each thread's first lock, which turns
- * a rare deadlock into one that happens within the first transfers.
+ * a rare deadlock into one that happens within the first transfers, and as
+ * long after every unlock (where whatever a transfer does without the lock
+ * shows: money in transit, a balance written unguarded).
  */
 #include "bench.h"
 #include "accounts.h"
+#include "lab_report.h"
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -44,6 +56,7 @@ static double watchdog_seconds = 3.0;
 static long delay_microseconds;
 static atomic_long transfers_done;
 static atomic_bool workers_finished;
+static long audits, bad_audits, first_bad_total, unguarded_writes;   /* the auditor's alone */
 
 static const bench_option bank_options[] = {
     {"accounts", 0, BENCH_OPT_COUNT, &account_count, "N", "number of accounts (default 2)", NULL},
@@ -84,6 +97,41 @@ void account_unlock(account *which)
     int error = pthread_mutex_unlock(&which->lock);
     if (error != 0)
         bench_fail_errno(error, "pthread_mutex_unlock");
+    if (delay_microseconds > 0 && usleep((useconds_t)delay_microseconds) != 0)
+        bench_fail("usleep");   /* the gap after an unlock: whatever is unguarded now shows */
+}
+
+/* Sums every balance under every account's lock, until the workers end. */
+static void *auditor(void *unused)
+{
+    long expected = STARTING_BALANCE * account_count;
+    long *seen = bench_alloc((size_t)account_count, sizeof *seen);
+    while (!atomic_load(&workers_finished)) {
+        long total = 0;
+        int error;
+        for (long index = 0; index < account_count; index++) {
+            if ((error = pthread_mutex_lock(&accounts[index].lock)) != 0)
+                bench_fail_errno(error, "pthread_mutex_lock");
+            seen[index] = accounts[index].balance;
+        }
+        if (usleep(50) != 0)
+            bench_fail("usleep");
+        for (long index = 0; index < account_count; index++) {
+            if (accounts[index].balance != seen[index])
+                unguarded_writes++;   /* changed while the auditor held its lock */
+            total += accounts[index].balance;
+        }
+        for (long index = account_count - 1; index >= 0; index--)
+            if ((error = pthread_mutex_unlock(&accounts[index].lock)) != 0)
+                bench_fail_errno(error, "pthread_mutex_unlock");
+        audits++;
+        if (total != expected && bad_audits++ == 0)
+            first_bad_total = total;
+        if (usleep(200) != 0)
+            bench_fail("usleep");
+    }
+    free(seen);
+    return unused;
 }
 
 static void *worker(void *argument)
@@ -117,6 +165,7 @@ static void report_deadlock(long workers)
             fprintf(stderr, " and waits for account %d", waiting);
         fprintf(stderr, "\n");
     }
+    lab_report("deadlock=1 transfers=%ld", atomic_load(&transfers_done));
     _exit(DEADLOCK_EXIT);   /* the stuck threads can never be joined */
 }
 
@@ -146,6 +195,7 @@ int main(int argc, char **argv)
         .workload_options = bank_options,
     };
     bench_run run;
+    lab_report_open();   /* before any of transfer.c runs: see lab_report.h */
     bench_start(&run, &spec, argc, argv);
     if (run.workers > MOST_THREADS)
         bench_usage_error("-j %ld: at most %d threads here", run.workers, MOST_THREADS);
@@ -172,8 +222,10 @@ int main(int argc, char **argv)
         atomic_store(&states[index].held_count, 0);
     }
 
-    pthread_t watchdog_thread, *threads = bench_alloc((size_t)run.workers, sizeof *threads);
+    pthread_t watchdog_thread, auditor_thread, *threads = bench_alloc((size_t)run.workers, sizeof *threads);
     if ((error = pthread_create(&watchdog_thread, NULL, watchdog, (void *)run.workers)) != 0)
+        bench_fail_errno(error, "pthread_create");
+    if ((error = pthread_create(&auditor_thread, NULL, auditor, NULL)) != 0)
         bench_fail_errno(error, "pthread_create");
     for (long index = 0; index < run.workers; index++)
         if ((error = pthread_create(&threads[index], NULL, worker, (void *)index)) != 0)
@@ -184,6 +236,8 @@ int main(int argc, char **argv)
     atomic_store(&workers_finished, true);
     if ((error = pthread_join(watchdog_thread, NULL)) != 0)
         bench_fail_errno(error, "pthread_join");
+    if ((error = pthread_join(auditor_thread, NULL)) != 0)
+        bench_fail_errno(error, "pthread_join");
 
     long total = 0;
     for (long index = 0; index < account_count; index++) {
@@ -193,9 +247,13 @@ int main(int argc, char **argv)
     long expected = STARTING_BALANCE * account_count;
     char result[96], summary[160];
     snprintf(result, sizeof result, "\"transfers\": %ld, \"total\": %ld", atomic_load(&transfers_done), total);
-    snprintf(summary, sizeof summary, "%ld transfers; the accounts hold %ld in all, expected %ld",
-             atomic_load(&transfers_done), total, expected);
+    snprintf(summary, sizeof summary, "%ld transfers; the accounts hold %ld in all, expected %ld; "
+             "%ld of %ld audits found %ld", atomic_load(&transfers_done), total, expected,
+             bad_audits, audits, bad_audits ? first_bad_total : expected);
+    lab_report("deadlock=0 transfers=%ld total=%ld audits=%ld bad_audits=%ld first_bad_total=%ld "
+               "unguarded_writes=%ld", atomic_load(&transfers_done), total, audits, bad_audits,
+               first_bad_total, unguarded_writes);
     free(threads);
     free(accounts);
-    return bench_finish(&run, total == expected ? BENCH_EXIT_OK : BENCH_EXIT_WRONG, result, summary);
+    return bench_finish(&run, total == expected && bad_audits == 0 && unguarded_writes == 0 ? BENCH_EXIT_OK : BENCH_EXIT_WRONG, result, summary);
 }

@@ -1,0 +1,62 @@
+/* WRONG: the counter is made volatile instead of locked: volatile stops no other thread */
+/* expect: counter, mutex: exact with the window widened: --pattern up */
+#include "races.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+long counter;
+pthread_mutex_t counter_lock = PTHREAD_MUTEX_INITIALIZER;
+atomic_long atomic_counter;
+long balance;
+pthread_mutex_t balance_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void lock(pthread_mutex_t *mutex)
+{
+    int error = pthread_mutex_lock(mutex);
+    if (error != 0) {
+        fprintf(stderr, "pthread_mutex_lock: %s\n", strerror(error));
+        exit(1);
+    }
+}
+
+static void unlock(pthread_mutex_t *mutex)
+{
+    int error = pthread_mutex_unlock(mutex);
+    if (error != 0) {
+        fprintf(stderr, "pthread_mutex_unlock: %s\n", strerror(error));
+        exit(1);
+    }
+}
+
+void counter_update_mutex(long amount)
+{
+    long seen = *(volatile long *)&counter;
+    race_window();
+    *(volatile long *)&counter = seen + amount;
+}
+
+void counter_update_atomic(long amount)
+{
+    race_window();   /* harmless now: nothing was read yet */
+    atomic_fetch_add(&atomic_counter, amount);
+}
+
+void bank_deposit(long amount)
+{
+    lock(&balance_lock);
+    long seen = balance;
+    race_window();
+    balance = seen + amount;
+    unlock(&balance_lock);
+}
+
+void bank_withdraw(long amount)
+{
+    lock(&balance_lock);
+    long seen = balance;
+    race_window();
+    balance = seen - amount;
+    unlock(&balance_lock);
+}
