@@ -1,5 +1,5 @@
 /*
- * demo-generators: the notes' producer/consumer, yield-based against plain
+ * demos/generators: the notes' producer/consumer, yield-based against plain
  * calls, in C. --items items (10,000,000 by default; the notes use 100M in
  * Python) go from a producer to a consumer that adds them up:
  *   1. plain calls: for each item, consume(produce(i));
@@ -68,7 +68,7 @@ int main(int argc, char **argv)
     for (int index = 1; index < argc; index++) {
         char *end = NULL;
         if (strcmp(argv[index], "--help") == 0 || strcmp(argv[index], "-h") == 0) {
-            printf("usage: demo-generators [--items N]\n"
+            printf("usage: generators [--items N]\n"
                    "N items from a producer to a consumer, by plain calls and by two coroutines\n"
                    "(default 10000000). Prints one JSON record.\n");
             return 0;
@@ -78,11 +78,11 @@ int main(int argc, char **argv)
             errno = 0;
             items = strtol(text, &end, 10);
             if (errno != 0 || *end != 0 || end == text || items < 1) {
-                fprintf(stderr, "demo-generators: --items: '%s' is not a whole number >= 1\n", text);
+                fprintf(stderr, "demos/generators: --items: '%s' is not a whole number >= 1\n", text);
                 return BENCH_EXIT_USAGE;
             }
         } else {
-            fprintf(stderr, "demo-generators: unknown argument '%s' (try --help)\n", argv[index]);
+            fprintf(stderr, "demos/generators: unknown argument '%s' (try --help)\n", argv[index]);
             return BENCH_EXIT_USAGE;
         }
     }

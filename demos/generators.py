@@ -1,4 +1,4 @@
-"""demo-generators-py: the notes' producer/consumer, yield-based against
+"""demos/generators-py: the notes' producer/consumer, yield-based against
 plain calls. --items items (1,000,000 by default: the notes use 100,000,000,
 which takes half a minute; the ratio is the same at this size) go from a
 producer to a consumer that adds them up:

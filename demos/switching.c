@@ -1,5 +1,5 @@
 /*
- * demo-switching: the notes' greenlet demonstration in C. Two loops of
+ * demos/switching: the notes' greenlet demonstration in C. Two loops of
  * --steps steps (10,000,000 by default) each,
  *   1. one after the other, as plain code;
  *   2. as two coroutines (bench/coro) that switch after every step;
@@ -83,7 +83,7 @@ static long parse_count(const char *option, const char *text)
     errno = 0;
     long value = strtol(text, &end, 10);
     if (errno != 0 || *end != 0 || end == text || value < 1) {
-        fprintf(stderr, "demo-switching: %s: '%s' is not a whole number >= 1\n", option, text);
+        fprintf(stderr, "demos/switching: %s: '%s' is not a whole number >= 1\n", option, text);
         exit(BENCH_EXIT_USAGE);
     }
     return value;
@@ -94,7 +94,7 @@ int main(int argc, char **argv)
     long steps = 10000000, thread_steps = 100000;
     for (int index = 1; index < argc; index++) {
         if (strcmp(argv[index], "--help") == 0 || strcmp(argv[index], "-h") == 0) {
-            printf("usage: demo-switching [--steps N] [--thread-steps N]\n"
+            printf("usage: switching [--steps N] [--thread-steps N]\n"
                    "Two loops of N steps, one after the other, then as two coroutines and as two\n"
                    "threads switching after every step (threads: --thread-steps, default 100000).\n"
                    "Prints one JSON record.\n");
@@ -105,7 +105,7 @@ int main(int argc, char **argv)
         else if (index + 1 < argc && strcmp(argv[index], "--thread-steps") == 0)
             thread_steps = parse_count("--thread-steps", argv[++index]);
         else {
-            fprintf(stderr, "demo-switching: unknown argument '%s' (try --help)\n", argv[index]);
+            fprintf(stderr, "demos/switching: unknown argument '%s' (try --help)\n", argv[index]);
             return BENCH_EXIT_USAGE;
         }
     }

@@ -1,4 +1,4 @@
-"""demo-switching-py: the notes' greenlet demonstration. Two loops of
+"""demos/switching-py: the notes' greenlet demonstration. Two loops of
 --steps steps (10,000,000 by default, as in the notes), one after the other,
 then as two greenlets that switch to each other after every step. Both
 compute the same two checksums, which are compared. Prints one JSON record.
