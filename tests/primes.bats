@@ -17,7 +17,7 @@ setup_file() {
         [ "$model" = serial ] && continue
         for workers in 1 2 3 8; do
             schedules="dynamic static"
-            [[ $model == eventloop ]] && schedules=none
+            [[ $model == eventloop || $model == coroutine ]] && schedules=none
             for schedule in $schedules; do
                 args=(--numbers "$SMALL" -j "$workers")
                 [ "$schedule" != none ] && args+=(--schedule "$schedule")

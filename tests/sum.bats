@@ -11,7 +11,7 @@ load helpers
         [ "$model" = serial ] && continue
         for workers in 1 2 3 8; do
             schedules="dynamic static"
-            [[ $model == eventloop ]] && schedules=none
+            [[ $model == eventloop || $model == coroutine ]] && schedules=none
             for schedule in $schedules; do
                 args=(-n 20 --count 1000 -j "$workers")
                 [ "$schedule" != none ] && args+=(--schedule "$schedule")

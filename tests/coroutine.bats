@@ -1,0 +1,59 @@
+#!/usr/bin/env bats
+# coroutine: the coroutine model (bench/coro) in every workload. Each
+# workload's own tests run again with MODELS="serial coroutine", so this model
+# passes exactly what the others pass; then what only coroutines claim.
+#
+# Sanitizers: the plain and the ASan + UBSan passes run all of it (bench/coro
+# announces its stack switches to ASan). The TSan pass skips it: coroutines
+# are one thread and never run at the same time, so there is no race for
+# TSan to find, and bench/coro does not announce its switches to TSan
+# (__tsan_switch_to_fiber), without which TSan misreads the copied stack.
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup() {
+    [ "$SANITIZER" != thread ] || skip "coroutines are one thread: nothing for TSan (see the top of this file)"
+}
+
+# Runs a workload's bats file for the serial and coroutine models only.
+workload_tests() {  # workload_tests file
+    run env MODELS="serial coroutine" bats --tap "tests/$1.bats"
+    echo "$output" | grep -E '^not ok|^#' | head -40
+    [ "$status" -eq 0 ]
+}
+
+@test "coroutine: passes primes' tests" { workload_tests primes; }
+@test "coroutine: passes sum's tests" { workload_tests sum; }
+@test "coroutine: passes sort's tests" { workload_tests sort; }
+@test "coroutine: passes sleep's tests" { workload_tests sleep; }
+@test "coroutine: passes http's tests" { workload_tests http; }
+
+@test "coroutine: 100,000 coroutines sleep 0.5 s at once, in well under 64 MiB" {
+    plain_only
+    run_record sleep coroutine -n 100000 --seconds 0.5
+    [ "$(json .result.completed "$record")" -eq 100000 ]
+    [ "$(json .workers "$record")" -eq 100000 ]
+    wall=$(json .wall_s "$record") rss=$(json .maxrss_kib "$record")
+    echo "wall $wall s, maxrss $rss KiB"
+    awk -v wall="$wall" 'BEGIN { exit !(wall >= 0.5 && wall < 0.5 * 3) }'   # 3x: a loaded machine
+    [ "$rss" -lt 65536 ]
+}
+
+@test "coroutine: CPU-bound work gains nothing, and the slices yield (one thread)" {
+    run_record sum coroutine -n 4 --count 1000000
+    [ "$(json .result.total "$record")" -eq $((4 * 999999 * 1000000 / 2)) ]
+    [ "$(json .workers "$record")" -eq 4 ]
+    # one thread: its CPU time is at least most of the wall time (no second core at work)
+    awk -v wall="$(json .wall_s "$record")" -v user="$(json .user_s "$record")" \
+        -v sys="$(json .sys_s "$record")" 'BEGIN { exit !(user + sys <= wall * 1.05 + 0.01) }'
+}
+
+@test "coroutine: --help says what the model is, in every workload" {
+    plain_only
+    for workload in primes sum sort sleep http; do
+        run "$BIN/$workload-coroutine" --help
+        [ "$status" -eq 0 ]
+        [[ "$output" == *"coroutine"* && "$output" == *"--workers"* ]] || {
+            echo "$workload: $output"; false; }
+    done
+}
