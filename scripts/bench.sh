@@ -119,6 +119,9 @@ if [[ " ${workloads[*]} " == *" http "* ]]; then
     BENCH_BIN_DIR=$bin_dir scripts/server-load.sh "$run_dir" "$load_seconds" | while read -r line; do say "$line"; done
 fi
 
+# What one unit of each model costs (issue 15): the report's Costs section.
+BENCH_BIN_DIR=$bin_dir scripts/costs.sh "$run_dir" "$run_size" | while read -r line; do say "$line"; done
+
 stop_servers
 finish_run "$([ $failed -eq 0 ] && echo complete || echo failed)"
 say "results: $run_dir"
