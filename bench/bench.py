@@ -140,10 +140,10 @@ def start(workload, model, about, workload_options=None, model_options=None,
         parser.add_argument("operands", nargs="*", metavar=operands, help=argparse.SUPPRESS)
     # intermixed: operands may come before, between or after the options
     options = parser.parse_intermixed_args() if operands else parser.parse_args()
-    # Ctrl-C ends the run at once, as it ends a C variant, instead of raising
-    # KeyboardInterrupt and waiting for the pool's queued tasks; the workers
-    # of a process pool follow (die_with_parent), threads end with the process.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    # Ctrl-C (or kill) ends the run at once, as it ends a C variant, instead of
+    # raising KeyboardInterrupt and waiting for the pool's queued tasks.
+    signal.signal(signal.SIGINT, die_of_signal)
+    signal.signal(signal.SIGTERM, die_of_signal)
     run = Run(workload, model, options, workers_default_to_tasks)
     set_default_tasks(run, options.tasks or default_tasks)
     return run
@@ -199,6 +199,20 @@ def finish(run, status, result, summary):
 
 
 # ---- processes ----------------------------------------------------------------------
+
+def die_of_signal(signal_number, frame):
+    """SIGINT and SIGTERM: kills the process pool's workers and reaps them (so
+    that none is left a zombie for init to reap), then dies of the signal
+    itself, as a C variant does (exit status 128 + N to the shell). Threads
+    end with the process."""
+    workers = multiprocessing.active_children()
+    for worker in workers:
+        worker.kill()
+    for worker in workers:
+        worker.join()
+    signal.signal(signal_number, signal.SIG_DFL)
+    os.kill(os.getpid(), signal_number)
+
 
 def die_with_parent():
     """For a pool's worker processes (the initializer of ProcessPoolExecutor):

@@ -12,10 +12,20 @@ import bench
 
 ABOUT = "Runs tasks that each wait --seconds (the notes' 1000 sleeps of 2 s)."
 DEFAULT_TASKS = 1000
+MAX_SECONDS = 1e9       # about 32 years, as kernel.c: beyond any test, and no overflow
+
+
+def wait_seconds(text):
+    """--seconds: bench.seconds, and at most MAX_SECONDS (time.sleep(1e308)
+    raises OverflowError, asyncio.sleep(1e308) never ends)."""
+    value = bench.seconds(text)
+    if value > MAX_SECONDS:
+        raise bench.argparse.ArgumentTypeError(f"'{text}' is more than 1e9 seconds")
+    return value
 
 
 def options(group):
-    group.add_argument("--seconds", type=bench.seconds, default=2.0, metavar="S",
+    group.add_argument("--seconds", type=wait_seconds, default=2.0, metavar="S",
                        help="how long each task waits, fractions allowed (default 2)")
 
 
