@@ -47,7 +47,7 @@ WORKLOADS := $(patsubst workloads/%/,%,$(dir $(wildcard workloads/*/kernel.c)))
 -include $(wildcard workloads/*/build.mk) $(wildcard mk/*.mk)
 
 kernel_objects = $(patsubst %.c,$(OBJ)/%.o,$(wildcard workloads/$(1)/kernel*.c))
-c_variants     = $(filter-out kernel%,$(notdir $(basename $(wildcard workloads/$(1)/*.c))))
+c_variants     = $(filter-out kernel% mpi%,$(notdir $(basename $(wildcard workloads/$(1)/*.c))))
 cxx_variants   = $(notdir $(basename $(wildcard workloads/$(1)/*.cpp)))
 
 # One link rule per variant, generated.
