@@ -73,6 +73,10 @@ void mpi_launch(const bench_run *run, int argc, char **argv)
     set_default("OMPI_ALLOW_RUN_AS_ROOT", "1");
     set_default("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
     set_default("OMPI_MCA_pml", "ob1");
+    if (mpi_hostfile == NULL) {   /* one host: its daemon needs no network, only loopback */
+        set_default("OMPI_MCA_oob_tcp_if_include", "lo");
+        set_default("OMPI_MCA_btl_tcp_if_include", "lo");
+    }
     if (setenv(LAUNCHED_MARKER, "1", 1) != 0)
         bench_fail("setenv");
 

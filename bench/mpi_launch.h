@@ -42,17 +42,25 @@ bool mpi_is_rank(void);
 void mpi_launch(const bench_run *run, int argc, char **argv);
 
 #ifdef MPI_VERSION   /* the rest needs mpi.h, included before this header */
-/* The number of hosts the ranks run on: the shared-memory domains as the MPI
- * runtime sees them (two "hosts" on one machine, as in the tests, count 2). */
+/* The number of hosts the ranks run on: the ranks that are the first on
+ * their host, counted. Under Open MPI the first is the one with local rank 0
+ * (from its daemon: two "hosts" on one machine, as in the tests, count 2);
+ * otherwise the first of each shared-memory domain. */
 static inline int mpi_count_hosts(void)
 {
-    MPI_Comm node;
-    int node_rank, hosts = 0;
-    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
-    MPI_Comm_rank(node, &node_rank);
-    int leader = node_rank == 0;
-    MPI_Allreduce(&leader, &hosts, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-    MPI_Comm_free(&node);
+    int first = 0, hosts = 0;
+    const char *local_rank = getenv("OMPI_COMM_WORLD_LOCAL_RANK");
+    if (local_rank != NULL) {
+        first = atoi(local_rank) == 0;
+    } else {
+        MPI_Comm node;
+        int node_rank;
+        MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+        MPI_Comm_rank(node, &node_rank);
+        first = node_rank == 0;
+        MPI_Comm_free(&node);
+    }
+    MPI_Allreduce(&first, &hosts, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
     return hosts;
 }
 #endif
