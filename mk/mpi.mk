@@ -29,3 +29,12 @@ EXTRA_PROGRAMS += $(MPI_PROGRAMS)
 
 .PHONY: mpi-variants
 mpi-variants: $(MPI_PROGRAMS)
+
+# bin/tools/mpi-pingpong: message latency and bandwidth, and one MPI_Reduce
+# (run by scripts/mpi-pingpong.sh in `make bench`).
+ifneq ($(HAVE_MPICC),)
+$(BIN)/tools/mpi-pingpong: bench/tools/mpi-pingpong.c bench/mpi_launch.h mk/mpi.mk
+	@mkdir -p $(@D)
+	OMPI_CC=$(CC) $(MPICC) -Ibench $(CFLAGS) $(LDFLAGS) -o $@ $<
+EXTRA_PROGRAMS += $(BIN)/tools/mpi-pingpong
+endif

@@ -119,6 +119,11 @@ if [[ " ${workloads[*]} " == *" http "* ]]; then
     BENCH_BIN_DIR=$bin_dir scripts/server-load.sh "$run_dir" "$load_seconds" | while read -r line; do say "$line"; done
 fi
 
+# ---- MPI message costs: ping-pong and MPI_Reduce, one host and two (issue 16) ----
+if [[ " ${workloads[*]} " == *" sum "* ]] && [ -x "$bin_dir/tools/mpi-pingpong" ]; then
+    BENCH_BIN_DIR=$bin_dir scripts/mpi-pingpong.sh "$run_dir" | while read -r line; do say "$line"; done
+fi
+
 stop_servers
 finish_run "$([ $failed -eq 0 ] && echo complete || echo failed)"
 say "results: $run_dir"
