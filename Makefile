@@ -50,8 +50,9 @@ kernel_objects = $(patsubst %.c,$(OBJ)/%.o,$(wildcard workloads/$(1)/kernel*.c))
 # Code that some models of a workload share is no variant and no kernel: its
 # build.mk names it and the variants that link it (sort_SHARED := queue_pthread,
 # sort_fork_LINKS := queue_pthread). The unit test of the workload links it all.
+# mpi*.c are built by mk/mpi.mk, with mpicc.
 shared_objects = $(patsubst %,$(OBJ)/workloads/$(1)/%.o,$(2))
-c_variants     = $(filter-out kernel% $($(1)_SHARED),$(notdir $(basename $(wildcard workloads/$(1)/*.c))))
+c_variants     = $(filter-out kernel% mpi% $($(1)_SHARED),$(notdir $(basename $(wildcard workloads/$(1)/*.c))))
 cxx_variants   = $(notdir $(basename $(wildcard workloads/$(1)/*.cpp)))
 
 # One link rule per variant, generated.

@@ -119,6 +119,11 @@ if [[ " ${workloads[*]} " == *" http "* ]]; then
     BENCH_BIN_DIR=$bin_dir scripts/server-load.sh "$run_dir" "$load_seconds" | while read -r line; do say "$line"; done
 fi
 
+# ---- MPI message costs: ping-pong and MPI_Reduce, one host and two (issue 16) ----
+if [[ " ${workloads[*]} " == *" sum "* ]] && [ -x "$bin_dir/tools/mpi-pingpong" ]; then
+    BENCH_BIN_DIR=$bin_dir scripts/mpi-pingpong.sh "$run_dir" | while read -r line; do say "$line"; done
+fi
+
 # What one unit of each model costs (issue 15): the report's Costs section.
 BENCH_BIN_DIR=$bin_dir scripts/costs.sh "$run_dir" "$run_size" | while read -r line; do say "$line"; done
 
