@@ -310,6 +310,9 @@ check_case() {  # check_case index: runs it once with --json and checks the reco
     local record=$run_dir/records/${case_ids[$i]}.check.json errors=$scratch/check.err status reason
     [ "${case_status[$i]}" = unchecked ] || return 0
     mapfile -t command < <(variant_command "$i")
+    # sleep rows: the check run also samples the tree's PSS (shared pages once)
+    [ "${case_kinds[$i]}" = sleep ] &&
+        command=(/usr/bin/python3 "$repo/scripts/pss.py" "$run_dir/records/${case_ids[$i]}.pss.json" -- "${command[@]}")
     printf 'bench: check %-40s ' "${case_labels[$i]}" >&2
     run_in_group "$record.tmp" "$errors" "${pin_prefix[@]}" timeout -k 5 900 "${command[@]}"
     status=$?

@@ -26,7 +26,7 @@ COLUMNS = [
     "speedup", "efficiency", "workers", "tasks",
     "user_s", "sys_s", "cpu_s", "maxrss_kib", "children_maxrss_kib",
     "vol_ctx", "invol_ctx", "result", "args", "own_wall_s",
-    "warmup", "duration_s", "times",
+    "warmup", "duration_s", "pss_kib", "times",
 ]
 
 
@@ -92,6 +92,9 @@ def load_rows(results_dir):
             row["result"] = json.dumps(record.get("result", ""), sort_keys=True)
             # the variant's own clock (sort: the sort alone, without making the input)
             row["own_wall_s"] = record.get("wall_s", "")
+        pss = read_json(os.path.join(results_dir, "records", case["id"] + ".pss.json"))
+        if isinstance(pss, dict) and pss.get("peak_pss_kib"):
+            row["pss_kib"] = pss["peak_pss_kib"]   # scripts/pss.py, during the check run
         row["_order"] = (case["model"] != "serial", case["model"], case["param"], number(case["value"]))
         rows.append(row)
     return rows

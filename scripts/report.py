@@ -13,7 +13,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from results import Results, headline_rows, karp_flatt_fit  # noqa: E402
+from results import Results, headline_rows, karp_flatt_fit, median_of, speedup_of  # noqa: E402
 import sections  # noqa: E402
 import stats  # noqa: E402
 
@@ -31,15 +31,15 @@ KIND_TEXT = {
 }
 
 PLOT_TEXT = {
-    "time": "median wall time per model",
-    "speedup": "speedup against workers (dashed: ideal; dotted: Amdahl's law with the serial "
+    "time": "wall time per model at one size (box: quartiles, line: median, whiskers: min..max)",
+    "speedup": "speedup against workers, log x, 95 % intervals (dashed: ideal; dotted: Amdahl's law with the serial "
                "fraction measured by Karp-Flatt)",
     "wall": "wall time against tasks (log-log; dashed: one duration)",
-    "memory": "peak memory against tasks (process models: parent + workers x largest child's peak, "
-              "an upper bound since forked processes share pages)",
+    "memory": "peak memory against tasks (PSS summed over the process tree, shared pages counted "
+              "once; in older folders: parent + workers x largest child's RSS, an upper bound)",
     "modes": "time per model and server mode",
-    "errors": "ok / not found / error counts under the ERROR server",
-    "concurrency": "time against requests in flight, DELAY server",
+    "errors": "failed flags under the ERROR server, totals over the recorded runs (check and last timed), 95 % Clopper-Pearson interval, against the configured rate",
+    "concurrency": "time against requests in flight, DELAY server (dashed: ideal ceil(flags / c) x delay)",
 }
 
 
@@ -72,29 +72,12 @@ def mib(row):
     text = f"{row['maxrss_kib'] / 1024:.1f}"
     if row["children_maxrss_kib"]:
         text += f" (+{row['children_maxrss_kib'] / 1024:.1f}/child)"
+    if row.get("pss_kib"):
+        text += f"; tree PSS {row['pss_kib'] / 1024:.1f}"
     return text
 
 
 # ---- the statistics of a row (scripts/stats.py) --------------------------
-
-def median_of(row):
-    """The row's median with its 95 % interval (a point without run times)."""
-    if row.get("times"):
-        return stats.median_ci(row["times"])
-    return stats.Interval(row["median_s"], row["median_s"], row["median_s"], 0.0, int(row["runs"] or 0))
-
-
-def speedup_of(results, row):
-    """The baseline's median over the row's, with a 95 % bootstrap interval;
-    None without a baseline at the same size."""
-    base = results.baseline(row)
-    if base is None or row["median_s"] is None:
-        return None
-    if row.get("times") and base.get("times"):
-        return stats.ratio_ci(base["times"], row["times"])
-    ratio = base["median_s"] / row["median_s"]
-    return stats.Interval(ratio, ratio, ratio, 0.0, 0)
-
 
 def row_flags(results, row):
     """What a careful reader should know about a row's figures."""

@@ -9,13 +9,15 @@ import glob
 import json
 import os
 
+import stats
+
 # The order rows appear in: the models of DESIGN.md, then anything else (the
 # reference rows, new models), then the Python rows.
 MODEL_ORDER = ["serial", "pthread", "fork", "openmp", "eventloop"]
 PYTHON_ORDER = ["py-serial", "py-threads", "py-processes", "py-asyncio"]
 NUMBERS = ["runs", "median_s", "mean_s", "stddev_s", "min_s", "max_s", "cv", "speedup",
            "efficiency", "workers", "tasks", "user_s", "sys_s", "cpu_s", "maxrss_kib",
-           "children_maxrss_kib", "vol_ctx", "invol_ctx", "own_wall_s", "warmup", "duration_s"]
+           "children_maxrss_kib", "vol_ctx", "invol_ctx", "own_wall_s", "warmup", "duration_s", "pss_kib"]
 DISTURBED = 0.9     # a calibration below 0.9 x CPUs: the machine was not all ours (machine.py)
 
 
@@ -192,3 +194,22 @@ def karp_flatt_fit(results, workload):
     if not fractions:
         return None
     return best[0], min(1.0, max(0.0, sum(fractions) / len(fractions)))
+
+
+def median_of(row):
+    """The row's median with its 95 % interval (a point without run times)."""
+    if row.get("times"):
+        return stats.median_ci(row["times"])
+    return stats.Interval(row["median_s"], row["median_s"], row["median_s"], 0.0, int(row["runs"] or 0))
+
+
+def speedup_of(results, row):
+    """The baseline's median over the row's, with a 95 % bootstrap interval;
+    None without a baseline at the same size."""
+    base = results.baseline(row)
+    if base is None or row["median_s"] is None:
+        return None
+    if row.get("times") and base.get("times"):
+        return stats.ratio_ci(base["times"], row["times"])
+    ratio = base["median_s"] / row["median_s"]
+    return stats.Interval(ratio, ratio, ratio, 0.0, 0)
