@@ -22,3 +22,9 @@ print-build-flags:
 
 # `make bench OUT=dir` times the variants built in dir/bin.
 export BENCH_BIN_DIR ?= $(abspath $(BIN))
+
+# The noise guard's calibration (scripts/tools/calibrate.c), run by scripts/bench.sh.
+$(BIN)/tools/calibrate: scripts/tools/calibrate.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -pthread
+EXTRA_PROGRAMS += $(BIN)/tools/calibrate

@@ -40,12 +40,29 @@ write_machine_json() {
         --arg loadavg "$(cut -d' ' -f1-3 /proc/loadavg)" \
         --arg pinned "${pin_list:-no}" \
         --arg omp_proc_bind "${OMP_PROC_BIND:-unset}" \
+        --arg pinning "$pinning" \
         --arg size "$run_size" \
         '{host: $host, cpu_model: $cpu, nproc: $nproc, memory_kib: $memory_kib, kernel: $kernel,
           compiler: $compiler, build_flags: $flags, hyperfine: $hyperfine, gnuplot: $gnuplot,
           git_commit: $commit, date: $date, load_average: $loadavg,
           busy_at_start: ($load > ($nproc * 0.5)), pinned_cpus: $pinned,
-          omp_proc_bind: $omp_proc_bind, size: $size}'
+          omp_proc_bind: $omp_proc_bind, pinning: $pinning, size: $size}'
+}
+
+# The noise guard (issue 12): bin/tools/calibrate measures the parallel
+# capacity the machine gives right now; one JSON line per calibration goes to
+# calibration.jsonl. Below 0.9 x CPUs the run is disturbed: said here, in
+# machine.json (machine.py finish) and next to every verdict of the report.
+calibrate_now() {  # calibrate_now label
+    local tool=$bin_dir/tools/calibrate line
+    [ -x "$tool" ] || tool=$repo/bin/tools/calibrate
+    [ -x "$tool" ] || { say "no bin/tools/calibrate: no noise guard (make builds it)"; return 0; }
+    line=$("$tool" 2>/dev/null) || { say "calibrate failed"; return 0; }
+    jq -c --arg name "$1" --arg at "$(date -u +%FT%TZ)" '. + {label: $name, at: $at}' <<< "$line" \
+        >> "$run_dir/calibration.jsonl"
+    jq -r --arg name "$1" 'if .parallelism < 0.9 * .cpus then
+        "bench: WARNING: machine disturbed \($name): calibration \(.parallelism) of \(.cpus) CPUs"
+        else "bench: calibration \($name): \(.parallelism) of \(.cpus) CPUs" end' <<< "$line" >&2
 }
 
 # ---- child processes: each in its own process group, so that one kill
@@ -83,6 +100,7 @@ start_servers_if_needed() {
     servers_dir=$scratch/servers
     mkdir -p "$servers_dir"
     export FLAGS_SERVERS_DIR=$servers_dir
+    [ -n "${flags_delay:-}" ] && export FLAGS_DELAY=$flags_delay
     # the servers of the variants' own folder; $$: they stop if this script dies
     [ -x "$bin_dir/flagserver" ] && export FLAGSERVER=$bin_dir/flagserver
     if [ -x scripts/flagservers.sh ] &&
@@ -122,6 +140,7 @@ on_interrupt() {
 
 # CSVs, plots and report from whatever is in the folder; then the run status.
 finish_run() {  # finish_run complete|failed|partial
+    /usr/bin/python3 scripts/machine.py finish "$run_dir" || say "machine.py finish failed"
     /usr/bin/python3 scripts/bench_collect.py "$run_dir" || say "collecting the CSVs failed"
     if [ "$1" != partial ]; then
         /usr/bin/python3 scripts/plots.py "$run_dir" || say "plotting failed"
@@ -136,24 +155,25 @@ finish_run() {  # finish_run complete|failed|partial
 case_ids=() case_labels=() case_workloads=() case_models=() case_params=() case_values=()
 case_args=() case_runs=() case_warmups=() case_ok=() case_status=() case_kinds=()
 case_servers=() case_durations=() case_check_walls=() case_same=() case_results=()
-workloads=()
+workloads=() flags_delay=""
 
 # Sets the variables a workload's bench.conf sets, with the generic default
 # for a workload without one: every model once, at its default size, -j cores.
 load_conf() {  # load_conf workload
     local conf=workloads/$1/bench.conf
-    kind=generic runs=3 warmup=1 servers="" ok_status=0 duration="" cases=""
+    kind=generic runs=3 warmup=1 servers="" ok_status=0 duration="" cases="" server_delay=""
     if [ -f "$conf" ]; then
         # in a child shell, so that the file's own variables stay there
         local settings
         settings=$(BENCH_SIZE=$run_size CORES=$cores SCRATCH=$scratch bash -c '
             set -u
-            kind=generic runs=3 warmup=1 servers="" ok_status=0 duration="" cases=""
+            kind=generic runs=3 warmup=1 servers="" ok_status=0 duration="" cases="" server_delay=""
             source "$1" || exit 1
-            for name in kind runs warmup servers ok_status duration cases; do
+            for name in kind runs warmup servers ok_status duration cases server_delay; do
                 printf "%s=%q\n" "$name" "${!name}"
             done' load_conf "$conf") || { say "$conf: cannot be read"; return 1; }
         eval "$settings"
+        [ -n "$server_delay" ] && flags_delay=$server_delay   # the flag servers' delay
     else
         cases="* workers $cores -j {}"
     fi
@@ -173,7 +193,7 @@ model_matches() {  # model_matches model globs named-models
     return 1
 }
 
-add_case() {  # add_case workload model param value runs warmup args
+add_case() {  # add_case workload model param value runs warmup args [duration]
     local index=${#case_ids[@]}
     local id="$1-$2-$3-$4"
     case_ids+=("${id//[^A-Za-z0-9._-]/_}")
@@ -181,7 +201,7 @@ add_case() {  # add_case workload model param value runs warmup args
     case_workloads+=("$1") case_models+=("$2") case_params+=("$3") case_values+=("$4")
     case_runs+=("$5") case_warmups+=("$6") case_args+=("$7")
     case_ok+=("$ok_status") case_kinds+=("$kind") case_servers+=("$servers")
-    case_durations+=("$duration") case_status+=(unchecked) case_check_walls+=(0) case_results+=("")
+    case_durations+=("${8-$duration}") case_status+=(unchecked) case_check_walls+=(0) case_results+=("")
     case_same+=("$([ "$kind" = cpu ] && echo 1 || echo 0)")
     write_case_json "$index"
 }
@@ -246,16 +266,17 @@ expand_cases() {  # expand_cases workload "models..."
             values=$(seq -s, 1 $((2 * cores)))
             [ "$run_size" = tiny ] && values=$cores
         fi
-        line_runs=$runs line_warmup=$warmup args=""
+        line_runs=$runs line_warmup=$warmup line_duration=$duration args=""
         for word in $rest; do
             case $word in
             runs=*) line_runs=${word#runs=} ;;
             warmup=*) line_warmup=${word#warmup=} ;;
+            duration=*) line_duration=${word#duration=} ;;   # this line's ideal time
             *) args+="$word " ;;
             esac
         done
-        case $run_size in   # fewer runs: quick at most 3 after 1 warm-up, tiny 2 and none
-        quick) line_runs=$((line_runs < 3 ? line_runs : 3)) line_warmup=$((line_warmup < 1 ? line_warmup : 1)) ;;
+        case $run_size in   # fewer runs: quick at most 5 after 1 warm-up, tiny 2 and none
+        quick) line_runs=$((line_runs < 5 ? line_runs : 5)) line_warmup=$((line_warmup < 1 ? line_warmup : 1)) ;;
         tiny) line_runs=2 line_warmup=0 ;;
         esac
         local matched=""
@@ -264,7 +285,7 @@ expand_cases() {  # expand_cases workload "models..."
             matched+="$model "
             for value in ${values//,/ }; do
                 add_case "$workload" "$model" "$param" "$value" "$line_runs" "$line_warmup" \
-                    "${args//\{\}/$value}"
+                    "${args//\{\}/$value}" "$line_duration"
             done
         done
         named+="$matched" covered+="$matched"
@@ -289,6 +310,9 @@ check_case() {  # check_case index: runs it once with --json and checks the reco
     local record=$run_dir/records/${case_ids[$i]}.check.json errors=$scratch/check.err status reason
     [ "${case_status[$i]}" = unchecked ] || return 0
     mapfile -t command < <(variant_command "$i")
+    # sleep rows: the check run also samples the tree's PSS (shared pages once)
+    [ "${case_kinds[$i]}" = sleep ] &&
+        command=(/usr/bin/python3 "$repo/scripts/pss.py" "$run_dir/records/${case_ids[$i]}.pss.json" -- "${command[@]}")
     printf 'bench: check %-40s ' "${case_labels[$i]}" >&2
     run_in_group "$record.tmp" "$errors" "${pin_prefix[@]}" timeout -k 5 900 "${command[@]}"
     status=$?

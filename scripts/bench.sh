@@ -15,8 +15,9 @@
 # Results go to $BENCH_RESULTS_ROOT/<date>-<host>/ (default results/). Knobs:
 #   QUICK=1            smaller sizes and fewer runs (a couple of minutes)
 #   BENCH_TINY=1       tiny sizes, for the tests
-#   PIN=1 | PIN=LIST   run everything under taskset -c (every online CPU, or LIST)
-#   OMP_PROC_BIND      how OpenMP binds its threads (default here: spread)
+#   PIN=1 | PIN=LIST   run everything under taskset -c (every online CPU, or
+#                      LIST) with every model's threads bound one per CPU
+#                      (default: every model unbound)
 #   BENCH_BIN_DIR      where the variants are (default bin)
 #   BENCH_WORKLOADS    only these workloads, space-separated
 #   REPORT             where the report goes (default REPORT.md)
@@ -59,12 +60,19 @@ case ${PIN:-} in
 esac
 pin_prefix=()
 [ -n "$pin_list" ] && pin_prefix=(taskset -c "$pin_list")
-# OpenMP rows (openmp, gnu-parallel) run with their threads bound one per core,
-# as OpenMP benchmarks usually are. Unbound, libgomp's threads lost up to 10 ms
-# a run to the scheduler on the 2-core reference VM (sum at -j 2: median
-# 48 ms, against 42 ms bound and 42 ms for pthread). The report says so; set
-# OMP_PROC_BIND=false to time them unbound.
-export OMP_PROC_BIND=${OMP_PROC_BIND:-spread}
+# One pinning policy for every model (issue 12). Unbound by default: OpenMP,
+# pthread and fork threads all go where the scheduler puts them. PIN=1 binds
+# them all one per CPU: OpenMP through OMP_PROC_BIND=close OMP_PLACES=threads,
+# pthread and fork through BENCH_PIN=1 (read by bench/ where it supports it;
+# machine.json records whether it does).
+if [ -n "$pin_list" ]; then
+    export OMP_PROC_BIND=close OMP_PLACES=threads BENCH_PIN=1
+    pinning="bound one per CPU (OMP_PROC_BIND=close OMP_PLACES=threads, BENCH_PIN=1)"
+    grep -qs BENCH_PIN bench/*.c || pinning+="; bench/ does not read BENCH_PIN: pthread and fork stay unbound"
+else
+    unset OMP_PROC_BIND OMP_PLACES BENCH_PIN
+    pinning="unbound (every model)"
+fi
 
 # ---- the results folder and a scratch folder for downloads and servers ----
 run_dir=$results_root/$(date -u +%Y-%m-%d-%H%M%S)-$(hostname -s)
@@ -73,6 +81,7 @@ scratch=$(mktemp -d /tmp/bench.XXXXXX) || exit 1
 started_at=$(date +%s)
 write_run_status running
 write_machine_json > "$run_dir/machine.json.tmp" && mv "$run_dir/machine.json.tmp" "$run_dir/machine.json"
+/usr/bin/python3 scripts/machine.py start "$run_dir" || say "machine.py start failed"
 say "results: $run_dir ($run_size sizes, $cores cores${pin_list:+, pinned to CPUs $pin_list})"
 
 trap on_interrupt INT TERM
@@ -104,14 +113,20 @@ for index in "${!case_ids[@]}"; do
     estimate_total=$(awk -v a="$estimate_total" -v b="$(case_estimate "$index")" 'BEGIN { print a + b }')
 done
 say "timing $timed_total cases, about $(format_seconds "$estimate_total") of runs"
-timed=0 estimate_left=$estimate_total timing_started=$(date +%s)
+timed=0 estimate_left=$estimate_total timing_started=$(date +%s) current_workload=""
 for index in "${!case_ids[@]}"; do
     [ "${case_status[$index]}" = ok ] || continue
     timed=$((timed + 1))
+    if [ "${case_workloads[$index]}" != "$current_workload" ]; then
+        current_workload=${case_workloads[$index]}
+        calibrate_now "before $current_workload"   # the noise guard, between workloads
+    fi
     time_case "$index"
     [ "${case_status[$index]}" = ok ] || failed=$((failed + 1))
     estimate_left=$(awk -v a="$estimate_left" -v b="$(case_estimate "$index")" 'BEGIN { print a - b }')
 done
+
+calibrate_now "after the timing"
 
 # ---- the flag server under load, beside nginx (wrk -c100 on one flag) ----
 if [[ " ${workloads[*]} " == *" http "* ]]; then

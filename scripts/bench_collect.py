@@ -26,6 +26,7 @@ COLUMNS = [
     "speedup", "efficiency", "workers", "tasks",
     "user_s", "sys_s", "cpu_s", "maxrss_kib", "children_maxrss_kib",
     "vol_ctx", "invol_ctx", "result", "args", "own_wall_s",
+    "warmup", "duration_s", "pss_kib", "times",
 ]
 
 
@@ -60,6 +61,8 @@ def load_rows(results_dir):
         row = {key: "" for key in COLUMNS}
         for key in ("workload", "model", "param", "value", "status", "args"):
             row[key] = case[key]
+        row["warmup"] = case.get("warmup", "")
+        row["duration_s"] = case.get("duration_s") if case.get("duration_s") is not None else ""
         raw = read_json(os.path.join(results_dir, "raw", case["id"] + ".json"))
         record = read_json(os.path.join(results_dir, "records", case["id"] + ".json"))
         if record is None:
@@ -70,6 +73,8 @@ def load_rows(results_dir):
             result = raw["results"][0]
             times = result["times"]
             row["runs"] = len(times)
+            # every run's wall time, for the intervals and tests of scripts/stats.py
+            row["times"] = " ".join(f"{t:.6g}" for t in times)
             row["median_s"] = statistics.median(times)
             row["mean_s"] = statistics.mean(times)
             row["stddev_s"] = statistics.stdev(times) if len(times) > 1 else 0.0
@@ -87,6 +92,9 @@ def load_rows(results_dir):
             row["result"] = json.dumps(record.get("result", ""), sort_keys=True)
             # the variant's own clock (sort: the sort alone, without making the input)
             row["own_wall_s"] = record.get("wall_s", "")
+        pss = read_json(os.path.join(results_dir, "records", case["id"] + ".pss.json"))
+        if isinstance(pss, dict) and pss.get("peak_pss_kib"):
+            row["pss_kib"] = pss["peak_pss_kib"]   # scripts/pss.py, during the check run
         row["_order"] = (case["model"] != "serial", case["model"], case["param"], number(case["value"]))
         rows.append(row)
     return rows

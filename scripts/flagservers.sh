@@ -19,14 +19,16 @@
 #
 # FLAGSERVER=path/to/flagserver overrides the binary (default bin/flagserver
 # of this repository). FLAGSERVER_ARGS adds options to all three (e.g. -v).
+# FLAGS_DELAY sets the DELAY and ERROR servers' delay (default 0.5 s; the
+# benchmark's statistics rows use a shorter one, set in workloads/http/bench.conf).
 set -euo pipefail
 
 labels=(local delay error)
 mode_args() {
     case $1 in
     local) echo "--mode local" ;;
-    delay) echo "--mode delay --delay 0.5" ;;
-    error) echo "--mode error --error-rate 0.25 --delay 0.5" ;;
+    delay) echo "--mode delay --delay ${FLAGS_DELAY:-0.5}" ;;
+    error) echo "--mode error --error-rate 0.25 --delay ${FLAGS_DELAY:-0.5}" ;;
     esac
 }
 

@@ -2,7 +2,8 @@
 """plots.py RESULTS_DIR - the plots of a results folder, PNG and SVG, in RESULTS_DIR/plots/.
 
 For each <workload>.csv (written by bench_collect.py):
-  <w>-time         median wall time per model, min..max bars (every workload)
+  <w>-time[-P-V]   wall time per model at one size: quartile box, median, min..max
+                   (the headline size; CPU-bound workloads: one chart per other size)
   <w>-speedup      speedup against workers, ideal line, Amdahl fit (CPU-bound)
   <w>-wall         wall time against tasks, log-log, ideal line (sleep)
   <w>-memory       peak memory against tasks (sleep)
@@ -18,8 +19,10 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from results import Results, headline_rows, karp_flatt_fit  # noqa: E402
+from results import Results, karp_flatt_fit, speedup_of  # noqa: E402
 import sections  # noqa: E402
+import stats  # noqa: E402
+import style  # noqa: E402
 
 SCRIPTS = os.path.dirname(os.path.abspath(__file__))
 
@@ -42,41 +45,89 @@ def write_whole(path, text):
     os.replace(path + ".tmp", path)
 
 
-def model_colour(models, model):
-    return (models.index(model) % 10) + 1
+def time_charts(results, workload):
+    """[(suffix, param, value, rows)]: one chart per size, never two sizes in one.
+    The headline size first; for CPU-bound workloads also every other size
+    parameter (tasks, count, elements, notes-*) that two or more models share."""
+    param, value = results.headline(workload)
+    timed = [row for row in results.rows(workload) if row["median_s"] is not None]
+    charts = []
+    if param:
+        rows = [row for row in timed if row["param"] == param and row["value"] == value]
+        if param == "workers":   # serial has one worker: it is the baseline of every workers row
+            rows = [row for row in timed if row["model"] == "serial" and row["param"] == "workers"][:1] + \
+                   [row for row in rows if row["model"] != "serial"]
+        charts.append(("", param, value, rows))
+    if results.kind(workload) == "cpu":
+        sizes = sorted({(row["param"], row["value"]) for row in timed
+                        if row["param"] not in ("workers", "schedule")})
+        for other_param, other_value in sizes:
+            rows = [row for row in timed if row["param"] == other_param and row["value"] == other_value]
+            if len({row["model"] for row in rows}) >= 2:
+                charts.append((f"-{other_param}-{other_value}", other_param, other_value, rows))
+    return charts
 
 
 def plot_time(results, workload, plots):
-    rows = headline_rows(results, workload)
-    if not rows:
-        return
-    models = results.models(workload)
-    lines = []
-    for position, (label, row) in enumerate(rows):
-        lines.append(f"{position}\t{label}\t{row['median_s']}\t{row['min_s']}\t{row['max_s']}\t"
-                     f"{model_colour(models, row['model'])}")
-    medians = [row["median_s"] for _, row in rows]
-    data = os.path.join(plots, f"{workload}-time.dat")
-    write_whole(data, "\n".join(lines) + "\n")
-    gnuplot("plot-time.gp", {
-        "data": data, "out": os.path.join(plots, f"{workload}-time"),
-        "heading": f"{workload}: median wall time per model ({results.headline_text(workload)})",
-        "logy": int(max(medians) / max(min(medians), 1e-9) > 30)})
+    for suffix, param, value, rows in time_charts(results, workload):
+        rows = sorted(rows, key=lambda row: results.models(workload).index(row["model"]))
+        if not rows:
+            continue
+        lines = []
+        for position, row in enumerate(rows):
+            times = sorted(row["times"] or [row["median_s"]])
+            if len(times) >= 10:   # a box where there are enough runs for quartiles
+                q1, q3 = (float(q) for q in stats.numpy.percentile(times, [25, 75]))
+            else:
+                q1 = q3 = row["median_s"]
+            colour = int(style.colour(row["model"])[1:], 16)
+            label = row["model"] if not suffix or row["param"] == param else f"{row['model']} ({row['param']}={row['value']})"
+            lines.append(f"{position}\t{label}\t{row['median_s']}\t{row['min_s']}\t{row['max_s']}\t"
+                         f"{colour}\t{q1}\t{q3}")
+        medians = [row["median_s"] for row in rows]
+        name = f"{workload}-time{suffix}"
+        data = os.path.join(plots, f"{name}.dat")
+        write_whole(data, "\n".join(lines) + "\n")
+        runs = sorted({int(row["runs"] or 0) for row in rows})
+        gnuplot("plot-time.gp", {
+            "data": data, "out": os.path.join(plots, name),
+            "heading": f"{workload}: wall time per model at {param}={value} "
+                       f"({'/'.join(str(r) for r in runs)} runs)",
+            "logy": int(max(medians) / max(min(medians), 1e-9) > 30), "last": len(rows) - 1})
 
 
 def write_blocks(path, blocks):
-    """One gnuplot data block per model (blank-line separated): x, y."""
-    text = "\n\n\n".join("\n".join(f"{x}\t{y}" for x, y in points) for _, points in blocks)
-    write_whole(path, text + "\n")
+    """One gnuplot data block per model (blank-line separated): x, y, ...
+    Within a block, a blank line breaks the line between two x more than 2x
+    apart (1..4 workers, then 300: no line suggests what was not measured)."""
+    texts = []
+    for _, points in blocks:
+        lines, previous = [], None
+        for point in points:
+            if previous is not None and point[0] > 2 * previous:
+                lines.append("")
+            lines.append("\t".join(str(v) for v in point))
+            previous = point[0]
+        texts.append("\n".join(lines))
+    write_whole(path, "\n\n\n".join(texts) + "\n")
+
+
+def colours(blocks):
+    return " ".join(style.colour(model) for model, _ in blocks)
 
 
 def plot_speedup(results, workload, plots):
     blocks = []
     for model in results.models(workload):
-        points = sorted((float(row["value"]), row["speedup"]) for row in results.rows(workload, model)
-                        if row["param"] == "workers" and row["speedup"] is not None)
+        points = []
+        for row in results.rows(workload, model):
+            if row["param"] != "workers" or row["median_s"] is None:
+                continue
+            speedup = speedup_of(results, row)
+            if speedup is not None:
+                points.append((float(row["value"]), speedup.estimate, speedup.low, speedup.high))
         if points:
-            blocks.append((model, points))
+            blocks.append((model, sorted(points)))
     if len(blocks) < 2:
         return
     fit = karp_flatt_fit(results, workload)
@@ -84,9 +135,9 @@ def plot_speedup(results, workload, plots):
     write_blocks(data, blocks)
     gnuplot("plot-speedup.gp", {
         "data": data, "out": os.path.join(plots, f"{workload}-speedup"),
-        "heading": f"{workload}: speedup against workers (median times)",
-        "models": " ".join(model for model, _ in blocks), "count": len(blocks),
-        "cores": results.cores, "maxworkers": max(x for _, points in blocks for x, _ in points),
+        "heading": f"{workload}: speedup against workers (ratio of medians, 95 % bootstrap interval)",
+        "models": " ".join(model for model, _ in blocks), "colours": colours(blocks), "count": len(blocks),
+        "cores": results.cores, "maxworkers": max(x for _, points in blocks for x, *_ in points),
         "fraction": fit[1] if fit else -1.0, "fitted": fit[0] if fit else "none"})
 
 
@@ -104,7 +155,7 @@ def plot_scaling(results, workload, plots, name, quantity, ylabel, ideal, headin
     gnuplot("plot-scaling.gp", {
         "data": data, "out": os.path.join(plots, f"{workload}-{name}"),
         "heading": f"{workload}: {heading or ylabel.split(',')[0] + ' against number of tasks'}",
-        "models": " ".join(model for model, _ in blocks), "count": len(blocks),
+        "models": " ".join(model for model, _ in blocks), "colours": colours(blocks), "count": len(blocks),
         "xlabel_text": "tasks (-n), log scale", "ylabel_text": ylabel, "ideal": ideal})
 
 
@@ -141,39 +192,98 @@ def plot_http(results, workload, plots):
     header = [item for mode in modes for item in (mode, mode + " min", mode + " max")]
     plot_clusters(workload, plots, "modes", f"{workload}: median time per model and server mode",
                   header, table, "wall time, s (log scale; bars: min..max)", logy=1, errorbars=1)
-    counts = []
-    for model in results.models(workload):
-        for row in results.rows(workload, model):
-            if row["param"] == "mode" and row["value"] == "ERROR" and row["result"]:
-                result = row["result"]
-                counts.append((model, [result.get("ok", 0), result.get("not_found", 0),
-                                       result.get("errors", 0)]))
-    plot_clusters(workload, plots, "errors", f"{workload}: what happened to each flag under the ERROR server",
-                  ["ok", "not found", "error"], counts, "flags (one run)", stacked=1)
+    plot_errors(results, workload, plots)
     plot_scaling_concurrency(results, workload, plots)
 
 
-def plot_scaling_concurrency(results, workload, plots):
-    blocks = []
+ERROR_RATE = 0.25   # scripts/flagservers.sh: the ERROR server's --error-rate
+
+
+def recorded_results(results, row):
+    """The result counts of every run recorded for a row: its check run and
+    its last timed run (hyperfine keeps one record), as a list of dicts."""
+    found = []
+    for suffix in (".check.json", ".json"):
+        case = f"{row['workload']}-{row['model']}-{row['param']}-{row['value']}"
+        path = os.path.join(results.directory, "records", case + suffix)
+        try:
+            with open(path) as file:
+                found.append(json.load(file).get("result") or {})
+        except (OSError, ValueError):
+            continue
+    if not found and row["result"]:
+        found.append(row["result"])
+    return found
+
+
+def plot_errors(results, workload, plots):
+    """Under the ERROR server: the fraction of flags that failed, totalled
+    over the recorded runs, with its Clopper-Pearson interval, against the
+    server's configured error rate."""
+    lines = []
     for model in results.models(workload):
-        points = sorted((float(row["value"]), row["median_s"]) for row in results.rows(workload, model)
-                        if row["param"] == "concurrency" and row["median_s"] is not None)
+        for row in results.rows(workload, model):
+            if row["param"] != "mode" or row["value"] != "ERROR":
+                continue
+            records = recorded_results(results, row)
+            errors = sum(r.get("errors", 0) for r in records)
+            total = sum(r.get("ok", 0) + r.get("not_found", 0) + r.get("errors", 0) for r in records)
+            if total == 0:
+                continue
+            interval = stats.binomial_ci(errors, total)
+            lines.append(f"{len(lines)}\t{model}\t{interval.estimate}\t{interval.low}\t{interval.high}\t"
+                         f"{int(style.colour(model)[1:], 16)}\t{errors}/{total} in {len(records)} runs")
+    if not lines:
+        return
+    data = os.path.join(plots, f"{workload}-errors.dat")
+    write_whole(data, "\n".join(lines) + "\n")
+    gnuplot("plot-errors.gp", {
+        "data": data, "out": os.path.join(plots, f"{workload}-errors"), "rate": ERROR_RATE,
+        "last": len(lines) - 1,
+        "heading": f"{workload}: failed flags under the ERROR server (totals over the recorded runs, "
+                   "95 % Clopper-Pearson interval)"})
+
+
+def plot_scaling_concurrency(results, workload, plots):
+    blocks, ideal = [], {}
+    for model in results.models(workload):
+        rows = [row for row in results.rows(workload, model)
+                if row["param"] == "concurrency" and row["median_s"] is not None]
+        points = sorted((float(row["value"]), row["median_s"]) for row in rows)
         if points:
             blocks.append((model, points))
+        for row in rows:
+            flags = sum((row["result"] or {}).get(key, 0) for key in ("ok", "not_found", "errors"))
+            delay = results.duration_of(row)
+            if flags and delay:   # c requests in flight: ceil(N / c) rounds of one delay each
+                ideal[float(row["value"])] = -(-flags // int(float(row["value"]))) * delay
     if not blocks:
         return
     data = os.path.join(plots, f"{workload}-concurrency.dat")
     write_blocks(data, blocks)
-    gnuplot("plot-scaling.gp", {
+    settings = {
         "data": data, "out": os.path.join(plots, f"{workload}-concurrency"),
         "heading": f"{workload}: median time against concurrency (DELAY server)",
-        "models": " ".join(model for model, _ in blocks), "count": len(blocks),
+        "models": " ".join(model for model, _ in blocks), "colours": colours(blocks), "count": len(blocks),
         "xlabel_text": "requests in flight (-m), log scale", "ylabel_text": "wall time, s (log scale)",
-        "ideal": -1})
+        "ideal": -1}
+    if ideal:
+        ideal_data = os.path.join(plots, f"{workload}-concurrency-ideal.dat")
+        write_whole(ideal_data, "\n".join(f"{x}\t{y}" for x, y in sorted(ideal.items())) + "\n")
+        settings.update({"idealdata": ideal_data, "idealtitle": "ideal: ceil(flags / c) x delay"})
+    gnuplot("plot-scaling.gp", settings)
 
 
 def peak_memory_mib(row):
-    """Parent's peak RSS, plus, for process models, every worker at the largest child's peak."""
+    """Peak PSS summed over the process tree (scripts/pss.py), shared pages once."""
+    if row.get("pss_kib") is None or row["median_s"] is None:
+        return None
+    return row["pss_kib"] / 1024
+
+
+def rss_bound_mib(row):
+    """Without PSS (older folders): parent's peak RSS plus, for process models,
+    every worker at the largest child's peak: an upper bound, shared pages many times."""
     if row["maxrss_kib"] is None or row["median_s"] is None:
         return None
     total = row["maxrss_kib"]
@@ -214,9 +324,15 @@ def plot_workload(results, workload, plots):
         duration = results.duration(workload) or -1
         plot_scaling(results, workload, plots, "wall", lambda row: row["median_s"],
                      "wall time, s (median, log scale)", duration)
-        plot_scaling(results, workload, plots, "memory", peak_memory_mib,
-                     "peak RSS, MiB (log scale)", -1,
-                     "peak memory against tasks (process models: parent + workers x largest child, an upper bound)")
+        if any(peak_memory_mib(row) for row in results.rows(workload)):
+            plot_scaling(results, workload, plots, "memory", peak_memory_mib,
+                         "peak PSS summed over the process tree, MiB (log scale)", -1,
+                         "peak PSS of the process tree against tasks (shared pages once)")
+        else:
+            plot_scaling(results, workload, plots, "memory", rss_bound_mib,
+                         "peak RSS, MiB (log scale)", -1,
+                         "peak memory against tasks (process models: parent + workers x largest "
+                         "child, an upper bound)")
     elif kind == "http":
         plot_http(results, workload, plots)
 

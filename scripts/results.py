@@ -9,13 +9,16 @@ import glob
 import json
 import os
 
+import stats
+
 # The order rows appear in: the models of docs/DESIGN.md, then anything else (the
 # reference rows, new models), then the Python rows.
 MODEL_ORDER = ["serial", "pthread", "fork", "openmp", "eventloop"]
 PYTHON_ORDER = ["py-serial", "py-threads", "py-processes", "py-asyncio"]
 NUMBERS = ["runs", "median_s", "mean_s", "stddev_s", "min_s", "max_s", "cv", "speedup",
            "efficiency", "workers", "tasks", "user_s", "sys_s", "cpu_s", "maxrss_kib",
-           "children_maxrss_kib", "vol_ctx", "invol_ctx", "own_wall_s"]
+           "children_maxrss_kib", "vol_ctx", "invol_ctx", "own_wall_s", "warmup", "duration_s", "pss_kib"]
+DISTURBED = 0.9     # a calibration below 0.9 x CPUs: the machine was not all ours (machine.py)
 
 
 def model_key(model):
@@ -41,6 +44,16 @@ class Results:
         self.run = read_json(os.path.join(directory, "run.json"), {})
         self.cores = int(self.machine.get("nproc", 1))
         self.cases = [read_json(path, {}) for path in sorted(glob.glob(os.path.join(directory, "cases", "*.json")))]
+        self.calibrations = []
+        try:
+            with open(os.path.join(directory, "calibration.jsonl")) as file:
+                for line in file:
+                    try:
+                        self.calibrations.append(json.loads(line))
+                    except ValueError:
+                        continue
+        except OSError:
+            pass
         self.table = {}
         for path in sorted(glob.glob(os.path.join(directory, "*.csv"))):
             workload = os.path.basename(path)[:-4]
@@ -53,7 +66,37 @@ class Results:
             text = row.get(key, "")
             row[key] = float(text) if text not in ("", None) else None
         row["result"] = json.loads(row["result"]) if row.get("result") else None
+        row["times"] = [float(t) for t in row["times"].split()] if row.get("times") else None
         return row
+
+    def is_low(self, calibration):
+        return calibration["parallelism"] < DISTURBED * calibration.get("cpus", self.cores)
+
+    def disturbed(self, workload=None):
+        """True if a calibration right before or right after the workload's
+        rows (any calibration, for workload None) found too little capacity."""
+        if workload is None:
+            return any(self.is_low(c) for c in self.calibrations) or bool(self.machine.get("disturbed"))
+        for index, calibration in enumerate(self.calibrations):
+            if calibration.get("label") == f"before {workload}":
+                around = self.calibrations[index:index + 2]
+                return any(self.is_low(c) for c in around)
+        return False
+
+    def baseline(self, row):
+        """The row a row's speedup is measured against (serial or py-serial, same size)."""
+        model = "py-serial" if row["model"].startswith("py-") else "serial"
+        for base in self.rows(row["workload"], model):
+            if base["median_s"] is None:
+                continue
+            if row["param"] == "workers" and base["param"] == "workers":
+                return base
+            if base["param"] == row["param"] and base["value"] == row["value"]:
+                return base
+        return None
+
+    def duration_of(self, row):
+        return row.get("duration_s") or self.duration(row["workload"])
 
     def workloads(self):
         return sorted(self.table)
@@ -151,3 +194,22 @@ def karp_flatt_fit(results, workload):
     if not fractions:
         return None
     return best[0], min(1.0, max(0.0, sum(fractions) / len(fractions)))
+
+
+def median_of(row):
+    """The row's median with its 95 % interval (a point without run times)."""
+    if row.get("times"):
+        return stats.median_ci(row["times"])
+    return stats.Interval(row["median_s"], row["median_s"], row["median_s"], 0.0, int(row["runs"] or 0))
+
+
+def speedup_of(results, row):
+    """The baseline's median over the row's, with a 95 % bootstrap interval;
+    None without a baseline at the same size."""
+    base = results.baseline(row)
+    if base is None or row["median_s"] is None:
+        return None
+    if row.get("times") and base.get("times"):
+        return stats.ratio_ci(base["times"], row["times"])
+    ratio = base["median_s"] / row["median_s"]
+    return stats.Interval(ratio, ratio, ratio, 0.0, 0)

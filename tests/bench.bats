@@ -129,7 +129,7 @@ os.execv(sys.argv[1], sys.argv[1:])' "$REPO/scripts/bench.sh" > "$log" 2>&1 &
     cp -r "$FIXTURE" "$BATS_TEST_TMPDIR/fixed"
     run make -s -C "$REPO" --no-print-directory report RESULTS="$BATS_TEST_TMPDIR/fixed"
     [ "$status" -eq 0 ]
-    verdict() { grep -F "| $1 |" "$REPORT" | sed 's/.*| \*\*\(.*\)\*\* |$/\1/'; }
+    verdict() { grep -F "| $1 |" "$REPORT" | sed 's/.*| \*\*\([^*]*\)\*\* |$/\1/'; }
     [ "$(verdict 'Threads do not speed up CPU-bound work (the GIL).')" = "does not hold in C" ]
     [ "$(verdict 'Threads do not speed up CPU-bound work: Python threads.')" = holds ]
     [ "$(verdict 'Processes do speed up CPU-bound work.')" = holds ]
@@ -140,7 +140,7 @@ os.execv(sys.argv[1], sys.argv[1:])' "$REPO/scripts/bench.sh" > "$log" 2>&1 &
     [ "$(verdict '1000 processes sleeping 2 s take about 25 s: Python processes.')" = holds ]
     [ "$(verdict 'A thread pool downloads many times faster than sequential code.')" = holds ]
     [ "$(verdict 'asyncio downloads many times faster: Python asyncio.')" = "does not hold" ]
-    grep -qF '| 1000 processes sleeping 2 s take about 25 s. | 1000 x 2 s: 2.60 s (1.3 durations) |' "$REPORT"
+    grep -qF '| 1000 processes sleeping 2 s take about 25 s. | 1000 x 2 s: 2.600 s [2.600, 2.600] over 3 runs, so 1000 x 2 s ≈ 2.60 s [2.60, 2.60] (1.3 durations [1.3, 1.3])' "$REPORT"
     grep -A3 '^## Failed cases' "$REPORT" | grep -q 'primes-openmp'
     for workload in http primes sleep sum; do grep -q "^## $workload\$" "$REPORT"; done
     grep -q '^## C vs Python, same model, same work' "$REPORT"
@@ -167,12 +167,39 @@ writer.writerows(rows)
 EOF
     run make -s -C "$REPO" --no-print-directory compare A="$BATS_TEST_TMPDIR/a" B="$BATS_TEST_TMPDIR/b"
     [ "$status" -eq 0 ]
-    [[ "$(grep '^primes-pthread ' <<< "$output")" == *"2.000  B slower (beyond the noise)"* ]]
-    [[ "$(grep '^primes-fork ' <<< "$output")" == *"1.010  noise"* ]]
+    [[ "$(grep '^primes-pthread ' <<< "$output")" == *"2.000  B slower (no run times"* ]]
+    [[ "$(grep '^primes-fork ' <<< "$output")" == *"1.010  no difference shown"* ]]
     [[ "$output" == *"1 slower in B"* ]]
     run make -s -C "$REPO" --no-print-directory compare A="$BATS_TEST_TMPDIR/a"
     [ "$status" -ne 0 ]
     [[ "$output" == *"usage: make compare"* ]]
+}
+
+@test "bench: make compare on run times uses the Mann-Whitney test and gives the ratio's interval" {
+    cp -r "$REPO/tests/fixtures/results-stats" "$BATS_TEST_TMPDIR/a"
+    cp -r "$REPO/tests/fixtures/results-stats" "$BATS_TEST_TMPDIR/b"
+    /usr/bin/python3 - "$BATS_TEST_TMPDIR/b/primes.csv" <<'EOF'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+for row in rows:
+    times = [float(t) for t in row["times"].split()]
+    if row["model"] == "openmp" or not times:
+        continue
+    if row["model"] == "serial":            # 3 % faster, beyond its 1 % noise
+        times = [t * 0.97 for t in times]
+    if row["model"] == "fork":              # the same runs, shuffled: no difference
+        times = times[::-1]
+    row["times"] = " ".join(str(t) for t in times)
+    row["median_s"] = str(sorted(times)[len(times) // 2])
+writer = csv.DictWriter(open(sys.argv[1], "w", newline=""), rows[0].keys(), lineterminator="\n")
+writer.writeheader()
+writer.writerows(rows)
+EOF
+    run make -s -C "$REPO" --no-print-directory compare A="$BATS_TEST_TMPDIR/a" B="$BATS_TEST_TMPDIR/b"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$(grep '^primes-serial ' <<< "$output")" == *"B faster (B/A 0.97"*"x ["*"Mann-Whitney U p = "* ]]
+    [[ "$(grep '^primes-fork ' <<< "$output")" == *"no difference shown (B/A 1.000x [0."* ]]
 }
 
 @test "bench: a case without arguments runs the variant with none (the full sizes' default)" {
