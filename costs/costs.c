@@ -182,7 +182,7 @@ int main(int argc, char **argv)
     static const bench_spec spec = {
         .workload = "costs",
         .model = "c",
-        .about = "what a thread, a process, an OpenMP region, a loop timer and their "
+        .about = "what a thread, a process, an OpenMP region, a loop timer, a coroutine and their "
                  "locks, queues and pools cost (-n: repetitions of each figure; "
                  "-j: workers of a pool)",
         .default_tasks = 11,
@@ -203,9 +203,10 @@ int main(int argc, char **argv)
         .pool_workers = run.workers,
         .cpus = (int)bench_cores(),
     };
-    void (*const families[])(costs *) = {costs_start, costs_start_openmp, costs_memory,
-                                         costs_handover, costs_sync, costs_queue, costs_pool};
-    const int family_of[] = {1, 1, 2, 3, 4, 5, 6};   /* the --family index of each */
+    void (*const families[])(costs *) = {costs_start, costs_start_openmp, costs_coroutine_start,
+                                         costs_memory, costs_handover, costs_coroutine_handover,
+                                         costs_sync, costs_queue, costs_pool};
+    const int family_of[] = {1, 1, 1, 2, 3, 3, 4, 5, 6};   /* the --family index of each */
     for (size_t index = 0; index < sizeof families / sizeof families[0]; index++)
         if (family == 0 || family == family_of[index])
             families[index](&measured);

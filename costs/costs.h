@@ -69,5 +69,8 @@ void costs_handover(costs *costs);
 void costs_sync(costs *costs);
 void costs_queue(costs *costs);
 void costs_pool(costs *costs);
+void costs_coroutine_start(costs *costs);     /* coroutine.c: the coroutine's */
+void costs_coroutine_handover(costs *costs);  /* figures in those families */
+double costs_coroutine_kib(costs *costs);     /* KiB per 1000 parked coroutines */
 
 #endif

@@ -148,7 +148,7 @@ static double live_timers(costs *costs)
     return (after - before) / (double)count * 1000;
 }
 
-enum { THREADS_DEFAULT, THREADS_SMALL, PROCESSES, TIMERS };
+enum { THREADS_DEFAULT, THREADS_SMALL, PROCESSES, TIMERS, COROUTINES };
 
 static double measure(costs *costs, int what)
 {
@@ -156,7 +156,8 @@ static double measure(costs *costs, int what)
     case THREADS_DEFAULT: return live_threads(costs, 0);
     case THREADS_SMALL: return live_threads(costs, 64 * 1024);
     case PROCESSES: return live_processes(costs);
-    default: return live_timers(costs);
+    case TIMERS: return live_timers(costs);
+    default: return costs_coroutine_kib(costs);   /* coroutine.c */
     }
 }
 
@@ -189,14 +190,15 @@ void costs_memory(costs *costs)
         [THREADS_SMALL] = {"live thread, 64 KiB stack", "pthread"},
         [PROCESSES] = {"live process (forked)", "fork"},
         [TIMERS] = {"pending loop timer", "eventloop"},
+        [COROUTINES] = {"parked coroutine (sleeping)", "coroutine"},
     };
     long count = costs->repetitions;
     double *samples = bench_alloc((size_t)count, sizeof *samples);
-    for (int what = THREADS_DEFAULT; what <= TIMERS; what++) {
+    for (int what = THREADS_DEFAULT; what <= COROUTINES; what++) {
         for (long rep = 0; rep < count; rep++)
             samples[rep] = measure_in_child(costs, what);
         costs_sample(costs, "memory", figures[what].name, figures[what].model, "KiB/1000",
-                     samples, count, what == TIMERS ? costs->units * 10 : costs->units);
+                     samples, count, what >= TIMERS ? costs->units * 10 : costs->units);
     }
     free(samples);
 }

@@ -2,7 +2,7 @@
  * start.c - starting a unit and waiting for it: a thread (created and joined),
  * a process (fork, the child exits, the parent waits), a program started with
  * posix_spawn, and an event-loop timer added and fired. The OpenMP region is
- * in openmp.c (built with -fopenmp).
+ * in openmp.c (built with -fopenmp), the coroutine in coroutine.c.
  *
  * Look for: a thread against a process, and each of them on one CPU against
  * free to run on any: on a VM whose idle CPUs halt, waking the other CPU to

@@ -26,7 +26,8 @@ tiny=(--quick -n 3)
     [ "$SANITIZER" = thread ] && skip "libgomp and fork-heavy figures: the thread figures run under TSan below"
     costs_record costs --family start "${tiny[@]}"
     for name in "thread create + join" "fork + exit + wait" "posix_spawn of true + wait" \
-                "loop timer add + fire" "parallel region enter + leave"; do
+                "loop timer add + fire" "parallel region enter + leave" \
+                "coroutine spawn + run to its end"; do
         [ "$(json "[.result.figures[] | select(.name == \"$name\")] | length" "$record")" -ge 1 ] ||
             { echo "no figure: $name" >&2; false; }
     done
@@ -36,13 +37,17 @@ tiny=(--quick -n 3)
     thread=$(json '.result.figures[] | select(.name == "live thread, 64 KiB stack") | .median' "$record")
     process=$(json '.result.figures[] | select(.name == "live process (forked)") | .median' "$record")
     awk -v t="$thread" -v p="$process" 'BEGIN { exit !(t > 0 && p > t) }'
+    # A parked coroutine holds its copied frames, less than a thread's stack pages.
+    coroutine=$(json '.result.figures[] | select(.name == "parked coroutine (sleeping)") | .median' "$record")
+    awk -v t="$thread" -v c="$coroutine" 'BEGIN { exit !(c > 0 && c < t) }'
     costs_record costs --family pool "${tiny[@]}" --pool-tasks 40 -j 2
     [ "$(json '[.result.figures[] | select(.family == "pool")] | length' "$record")" -eq 3 ]
 }
 
 @test "costs: hand-over, synchronisation and queue figures (threads under TSan too)" {
     costs_record costs --family handover "${tiny[@]}"
-    [ "$(json '[.result.figures[] | select(.family == "handover")] | length' "$record")" -ge 4 ]
+    [ "$(json '[.result.figures[] | select(.family == "handover")] | length' "$record")" -ge 5 ]
+    [ "$(json '[.result.figures[] | select(.model == "coroutine")] | length' "$record")" -eq 1 ]
     costs_record costs --family sync "${tiny[@]}"
     [ "$(json '[.result.figures[] | select(.family == "sync")] | length' "$record")" -eq 10 ]
     costs_record costs --family queue "${tiny[@]}"
