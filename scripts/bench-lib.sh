@@ -244,6 +244,7 @@ discover_cases() {
         [ -f "$path" ] && [ -x "$path" ] || continue
         name=${path##*/}
         workload=${name%%-*} model=${name#*-}
+        [ -d "workloads/$workload" ] || continue   # a tool (bin/costs-py), not a variant
         if [ -n "${BENCH_WORKLOADS:-}" ] && [[ " $BENCH_WORKLOADS " != *" $workload "* ]]; then
             continue
         fi
