@@ -59,6 +59,8 @@
  * run stack is unpoisoned when its owner changes (the copied frames' redzones
  * are lost: ASan still checks everything else). Under TSan the coroutine
  * model is not tested (tests/coroutine.bats says why): one thread, no race.
+ * The switches are not announced to TSan: __tsan_create_fiber costs about
+ * 50 ms a coroutine here (1000 sleepers took 55 s instead of 0.5 s).
  */
 #ifndef CORO_H
 #define CORO_H
