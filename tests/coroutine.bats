@@ -57,3 +57,40 @@ workload_tests() {  # workload_tests file
             echo "$workload: $output"; false; }
     done
 }
+
+@test "coroutine: the switching demo checks out and goes the notes' way, in C and with greenlet" {
+    run "$BIN/demos/switching" --steps 200000 --thread-steps 5000
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(json .verified "$output")" = true ]
+    # switching after every step is slower than the same steps one after the other
+    awk -v x="$(json .slowdown "$output")" 'BEGIN { exit !(x > 1.5) }'
+    [ -n "$SANITIZER" ] ||   # one switch at least 10x cheaper than a thread hand-over
+        awk -v x="$(json .handover_over_switch "$output")" 'BEGIN { exit !(x >= 10) }'
+    run "$BIN/demos/switching-py" --steps 50000
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(json .verified "$output")" = true ]
+    awk -v x="$(json .slowdown "$output")" 'BEGIN { exit !(x > 1.2) }'
+}
+
+@test "coroutine: the generator demos check out (C coroutines, Python generators)" {
+    run "$BIN/demos/generators" --items 100000
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(json .verified "$output")" = true ]
+    run "$BIN/demos/generators-py" --items 20000
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(json .verified "$output")" = true ]
+}
+
+@test "coroutine: the demos' usage errors exit 2 and name the bad value" {
+    plain_only
+    expect_usage_error "'0'" "$BIN/demos/switching" --steps 0
+    expect_usage_error "'x'" "$BIN/demos/switching" --thread-steps x
+    expect_usage_error "'--frobnicate'" "$BIN/demos/generators" --frobnicate
+    run --separate-stderr "$BIN/demos/generators-py" --items 0
+    [ "$status" -eq 2 ]
+    [[ "$stderr" == *"'0'"* ]]
+}
