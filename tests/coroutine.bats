@@ -40,12 +40,13 @@ workload_tests() {  # workload_tests file
 }
 
 @test "coroutine: CPU-bound work gains nothing, and the slices yield (one thread)" {
-    run_record sum coroutine -n 4 --count 1000000
-    [ "$(json .result.total "$record")" -eq $((4 * 999999 * 1000000 / 2)) ]
-    [ "$(json .workers "$record")" -eq 4 ]
-    # one thread: its CPU time is at least most of the wall time (no second core at work)
+    run_record sum coroutine -n 100 --count 1000000
+    [ "$(json .result.total "$record")" -eq $((100 * 999999 * 1000000 / 2)) ]
+    [ "$(json .workers "$record")" -eq 100 ]
+    # one thread: its CPU time is at most its wall time (no second core at work); the
+    # 0.05 s is start-up before the clock (rusage counts it: ASan maps its shadow then)
     awk -v wall="$(json .wall_s "$record")" -v user="$(json .user_s "$record")" \
-        -v sys="$(json .sys_s "$record")" 'BEGIN { exit !(user + sys <= wall * 1.05 + 0.01) }'
+        -v sys="$(json .sys_s "$record")" 'BEGIN { exit !(user + sys <= wall * 1.05 + 0.05) }'
 }
 
 @test "coroutine: --help says what the model is, in every workload" {
