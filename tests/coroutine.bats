@@ -95,3 +95,26 @@ workload_tests() {  # workload_tests file
     [ "$status" -eq 2 ]
     [[ "$stderr" == *"'0'"* ]]
 }
+
+@test "coroutine: demos/run-all.sh keeps the records, and the report section reads its claims from them" {
+    plain_only
+    results=$BATS_TEST_TMPDIR/results
+    mkdir -p "$results"
+    run env BIN="$BIN" demos/run-all.sh "$results" tiny
+    echo "$output"
+    [ "$status" -eq 0 ]
+    for name in switching switching-py generators generators-py; do
+        [ "$(jq -r .verified "$results/demos/$name.json")" = true ]
+    done
+    run /usr/bin/python3 -c 'import sys; sys.path.insert(0, "scripts")
+from results import Results
+from sections import coroutine
+print("\n".join(coroutine.lines(Results(sys.argv[1]), sys.argv[1])))' "$results"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"| Switching without I/O only slows the work down"*"| holds |"* ]]
+    [[ "$output" == *"| One C coroutine switch is at least 10x cheaper"*"| holds |"* ]]
+    [[ "$output" == *"| 1000 coroutines sleeping 2 s take about 2 s. | not measured |"* ]]
+    run env BIN="$BIN" demos/run-all.sh "$results" huge
+    [ "$status" -eq 2 ]
+}
