@@ -114,7 +114,7 @@ print("\n".join(coroutine.lines(Results(sys.argv[1]), sys.argv[1])))' "$results"
     [ "$status" -eq 0 ]
     [[ "$output" == *"| Switching without I/O only slows the work down"*"| holds |"* ]]
     [[ "$output" == *"| One C coroutine switch is at least 10x cheaper"*"| holds |"* ]]
-    [[ "$output" == *"| 1000 coroutines sleeping 2 s take about 2 s. | not measured |"* ]]
+    [[ "$output" == *"| 1000 coroutines sleeping 2 s take about 2 s"*"| not measured | not measured |"* ]]
     run env BIN="$BIN" demos/run-all.sh "$results" huge
     [ "$status" -eq 2 ]
 }
