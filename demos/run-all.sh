@@ -2,7 +2,8 @@
 # demos/run-all.sh RESULTS_DIR [full|quick|tiny] - runs the notes' coroutine
 # demonstrations (bin/demos/*, made by `make demos`) and keeps each one-line
 # JSON record as RESULTS_DIR/demos/<name>.json, where the report's coroutine
-# section (scripts/sections/coroutine.py) reads them. BIN=dir: another tree.
+# section (scripts/sections/coroutine.py) reads them. BENCH_BIN_DIR=dir (or
+# BIN=dir): another tree's bin/. scripts/bench.sh runs it after the timing.
 #
 # Sizes: full is the notes' 10M steps for C and greenlet (the thread
 # hand-over and the Python generators scaled down: at microseconds a step
@@ -10,7 +11,7 @@
 set -eu
 results=${1:?usage: demos/run-all.sh RESULTS_DIR [full|quick|tiny]}
 size=${2:-full}
-bin=${BIN:-bin}/demos
+bin=${BENCH_BIN_DIR:-${BIN:-bin}}/demos
 case $size in
 full) steps=10000000 thread_steps=200000 py_steps=10000000 items=10000000 py_items=3000000 ;;
 quick) steps=2000000 thread_steps=50000 py_steps=1000000 items=2000000 py_items=1000000 ;;

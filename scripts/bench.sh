@@ -142,6 +142,11 @@ fi
 # What one unit of each model costs (issue 15): the report's Costs section.
 BENCH_BIN_DIR=$bin_dir scripts/costs.sh "$run_dir" "$run_size" | while read -r line; do say "$line"; done
 
+# The notes' coroutine demonstrations (issue 14): the report's Coroutines section.
+if [ -x "$bin_dir/demos/switching" ]; then
+    BENCH_BIN_DIR=$bin_dir demos/run-all.sh "$run_dir" "$run_size" 2>&1 | while read -r line; do say "$line"; done
+fi
+
 stop_servers
 finish_run "$([ $failed -eq 0 ] && echo complete || echo failed)"
 say "results: $run_dir"
