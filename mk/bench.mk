@@ -2,7 +2,7 @@
 #
 #   make bench [QUICK=1] [PIN=1]   build, check, time, plot, report (scripts/bench.sh)
 #   make bench-run [QUICK=1]       the same on the variants already built
-#   make compare A=dir B=dir       per variant: ratio of medians, and is it noise?
+#   make compare A=dir B=dir       per variant: faster, slower or no difference (Mann-Whitney U), ratio with its interval
 
 # `make bench QUICK=1` sets make variables; the driver reads the environment.
 export QUICK PIN

@@ -156,7 +156,11 @@ def fastest(results, workload, candidates=None):
     The row with the lowest median is called fastest only when a two-sided
     Mann-Whitney U test separates it from every other row at p < 0.05;
     rows it does not separate are tied with it."""
-    rows = [(label, row) for label, row in (candidates or headline_rows(results, workload))]
+    param, value = results.headline(workload)
+    # only rows at the headline size (serial's one worker is the baseline of a workers scan)
+    rows = [(label, row) for label, row in (candidates or headline_rows(results, workload))
+            if (row["param"] == param and row["value"] == value)
+            or (param == "workers" and row["param"] == "workers")]
     if not rows:
         return None, None, []
     rows.sort(key=lambda item: item[1]["median_s"])
@@ -165,11 +169,13 @@ def fastest(results, workload, candidates=None):
     if results.disturbed(workload):
         return (f"lowest median: {best_text}; **no fastest called (machine disturbed)**",
                 None, [])
-    tied, ahead = [], []
+    tied, ahead, untested = [], [], []
     for label, row in others:
         if best.get("times") and row.get("times"):
             result = stats.compare(best["times"], row["times"])
-            if result.faster == "a":
+            if not result.tested:
+                untested.append((label, result))
+            elif result.faster == "a":
                 ahead.append((label, result))
             else:
                 tied.append((label, result))
@@ -177,10 +183,12 @@ def fastest(results, workload, candidates=None):
             ahead.append((label, None))
         else:
             tied.append((label, None))
-    if tied:
+    if tied or untested:
         names = ", ".join(f"{label} ({result.text() if result else 'no runs to test'})"
-                          for label, result in tied)
-        return (f"**tied**: {best_text}, not separated from {names}", None, [best_label] + [t[0] for t in tied])
+                          for label, result in tied + untested)
+        word = "**tied**" if tied else "lowest median, **not called**"
+        return (f"{word}: {best_text}, not separated from {names}", None,
+                [best_label] + [t[0] for t in tied + untested])
     runner = ahead[0] if ahead else None
     margin = f", ahead of {runner[0]} ({runner[1].text() if runner[1] else 'medians only'})" if runner else ""
     return f"{best_text}{margin}", best_label, []
@@ -552,12 +560,14 @@ def which_model_lines(results):
         text, best, tied = fastest(results, workload, c_rows)
         if text is None:
             continue
-        names = [best] if best else tied
+        names = [best] if best else (tied if text.startswith("**tied**") else tied[:1])
         caveat = []
         if results.disturbed(workload):
             caveat.append("machine disturbed: not called")
-        if tied:
+        if tied and text.startswith("**tied**"):
             caveat.append("tied: no test separates them")
+        elif tied:
+            caveat.append("too few runs to test: not called")
         figures = []
         for label in names:
             row = dict(c_rows)[label]

@@ -96,16 +96,28 @@ class Comparison:
     faster: str      # "a", "b" or "" (no difference shown)
     test: str = "Mann-Whitney U"
 
+    @property
+    def tested(self):
+        return not self.test.startswith("too few")
+
     def text(self):
-        return f"{self.test} p = {self.p_value:.2g}"
+        return f"{self.test} p = {self.p_value:.2g}" if self.tested else self.test
+
+
+def smallest_p(n, m):
+    """The smallest two-sided Mann-Whitney p-value samples of n and m runs can
+    give (no overlap at all): 2 / C(n + m, n)."""
+    return min(1.0, 2 / math.comb(n + m, n))
 
 
 def compare(a, b, alpha=ALPHA):
     """Two-sided Mann-Whitney U test on two samples of run times. faster is
-    the sample with the lower median when p < alpha, else "" (a tie)."""
+    the sample with the lower median when p < alpha, else "" (a tie). With
+    too few runs for any p below alpha (3 + 3: 0.1), test says so: such a
+    pair is untested, not tied."""
     a, b = _clean(a), _clean(b)
-    if len(a) < 2 or len(b) < 2:
-        return Comparison(1.0, "", "too few runs for a test")
+    if len(a) < 2 or len(b) < 2 or smallest_p(len(a), len(b)) >= alpha:
+        return Comparison(1.0, "", f"too few runs for a test ({len(a)} and {len(b)})")
     if a == b:
         return Comparison(1.0, "")
     p_value = float(scipy_stats.mannwhitneyu(a, b, alternative="two-sided").pvalue)

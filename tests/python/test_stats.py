@@ -69,6 +69,14 @@ class Compare(unittest.TestCase):
         self.assertGreater(result.p_value, 0.05)
         self.assertEqual(result.faster, "")
 
+    def test_too_few_runs_is_untested_not_tied(self):
+        # 3 + 3 runs: even no overlap gives p = 2/20 = 0.1, so no test can separate them
+        self.assertAlmostEqual(stats.smallest_p(3, 3), 0.1)
+        result = stats.compare([1, 2, 3], [10, 11, 12])
+        self.assertFalse(result.tested)
+        self.assertEqual(result.faster, "")
+        self.assertTrue(stats.compare([1, 2, 3, 4, 5], [10, 11, 12, 13, 14]).tested)
+
     def test_identical(self):
         self.assertEqual(stats.compare([1, 1, 1], [1, 1, 1]).faster, "")
 
