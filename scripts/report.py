@@ -225,6 +225,8 @@ def combine(parts):
     kinds = {verdict for verdict, _ in parts}
     if any(verdict.startswith("inconclusive (machine") for verdict in kinds):
         return "inconclusive (machine disturbed)"
+    if any(verdict.startswith("inconclusive (too few") for verdict in kinds):
+        return "inconclusive (too few runs)"
     if kinds == {"holds"}:
         return "holds"
     if kinds == {"does not hold"}:
@@ -292,7 +294,7 @@ def claim_sleepers(results, model, claim, holds_if_slow, language=" in C"):
     at_notes = stats.Interval(median.estimate + offset, median.low + offset, median.high + offset,
                               median.coverage, median.runs)
     durations = at_notes.scaled(1 / NOTES_SLEEP)
-    figure = (f"1000 x {duration:g} s: {seconds_interval(median)} over {median.runs} runs, "
+    figure = (f"1000 x {duration:g} s: {seconds_interval(median)} over {row['runs']:.0f} runs, "
               f"so 1000 x 2 s ≈ {at_notes.text(' s')} ({durations.text(' durations', 1)})")
     slow = stats.verdict(durations, 5, "at least", results.disturbed("sleep"))
     if slow in ("holds", "does not hold") and not holds_if_slow:

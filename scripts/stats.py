@@ -22,6 +22,7 @@ LEVEL = 0.95
 RESAMPLES = 4000
 SEED = 12           # issue 12: any fixed seed, so that reports are reproducible
 ALPHA = 0.05        # a difference is "shown" when the two-sided p-value is below this
+MIN_RUNS = 5        # a verdict rests on at least this many runs of each row
 
 
 @dataclass
@@ -133,9 +134,13 @@ def verdict(interval, threshold, direction="at least", disturbed=False):
     "holds" when the whole interval is on the rule's side, "does not hold"
     when the whole interval is on the other side, "inconclusive" when it
     straddles the threshold; on a disturbed machine never more than
-    "inconclusive (machine disturbed)"."""
+    "inconclusive (machine disturbed)", and "inconclusive (too few runs)"
+    from an interval of fewer than MIN_RUNS runs (runs 0: a figure without
+    run times, from an older results folder, judged as a point)."""
     if disturbed:
         return "inconclusive (machine disturbed)"
+    if 0 < interval.runs < MIN_RUNS:
+        return "inconclusive (too few runs)"
     if direction == "at least":
         if interval.low >= threshold:
             return "holds"

@@ -90,6 +90,12 @@ class Verdict(unittest.TestCase):
         self.assertEqual(stats.verdict(stats.Interval(1.14, 1.0, 1.3), 1.15, "at most"), "inconclusive")
         self.assertEqual(stats.verdict(stats.Interval(1.3, 1.2, 1.4), 1.15, "at most"), "does not hold")
 
+    def test_too_few_runs_are_not_called(self):
+        # the old report's py-processes sleep: 2 runs, 6.34 and 9.10 s
+        interval = stats.median_ci([6.34, 9.10])
+        self.assertEqual(stats.verdict(interval, 5), "inconclusive (too few runs)")
+        self.assertEqual(stats.verdict(stats.median_ci([6, 6.1, 6.2, 6.3, 6.4]), 5), "holds")
+
     def test_disturbed_is_never_called(self):
         self.assertEqual(stats.verdict(stats.Interval(1.93, 1.90, 1.96), 1.5, disturbed=True),
                          "inconclusive (machine disturbed)")
