@@ -1,5 +1,5 @@
 # plot-time.gp - wall time per model at one size: a box from the first to the
-# third quartile, the median as a line across it, whiskers min..max (a row
+# third quartile, the median as a thick line across it (the model's colour), whiskers min..max (a row
 # with fewer than 10 runs: just its median and min..max).
 # data columns: position, label, median, min, max, colour (0xRRGGBB), q1, q3;
 # the caller sets logy=1 for a log scale.
@@ -13,7 +13,7 @@ set yrange [0:*]
 if (logy) { set logscale y; set yrange [*:*]; set format y "%g" }
 set xrange [-0.6:last + 0.6]
 plot data using 1:7:4:5:8:6 with candlesticks lc rgb variable whiskerbars 0.5, \
-     '' using 1:3:3:3:3 with candlesticks lc rgb "black" lw 2 notitle, \
+     '' using 1:3:3:3:3:6 with candlesticks lc rgb variable lw 4 notitle, \
      '' using 1:5:(sprintf("%.3g", $3)) with labels offset 0,0.8 font ",9", \
      '' using 1:(NaN):xtic(2) notitle
 set terminal svg size 960,600 font "sans,11" noenhanced

@@ -96,15 +96,15 @@ def plot_time(results, workload, plots):
             "logy": int(max(medians) / max(min(medians), 1e-9) > 30), "last": len(rows) - 1})
 
 
-def write_blocks(path, blocks):
+def write_blocks(path, blocks, break_gaps=False):
     """One gnuplot data block per model (blank-line separated): x, y, ...
-    Within a block, a blank line breaks the line between two x more than 2x
-    apart (1..4 workers, then 300: no line suggests what was not measured)."""
+    break_gaps (worker scans): a blank line breaks the line between two x more
+    than 2x apart (1..4 workers, then 300: no line suggests what was not measured)."""
     texts = []
     for _, points in blocks:
         lines, previous = [], None
         for point in points:
-            if previous is not None and point[0] > 2 * previous:
+            if break_gaps and previous is not None and point[0] > 2 * previous:
                 lines.append("")
             lines.append("\t".join(str(v) for v in point))
             previous = point[0]
@@ -132,7 +132,7 @@ def plot_speedup(results, workload, plots):
         return
     fit = karp_flatt_fit(results, workload)
     data = os.path.join(plots, f"{workload}-speedup.dat")
-    write_blocks(data, blocks)
+    write_blocks(data, blocks, break_gaps=True)
     gnuplot("plot-speedup.gp", {
         "data": data, "out": os.path.join(plots, f"{workload}-speedup"),
         "heading": f"{workload}: speedup against workers (ratio of medians, 95 % bootstrap interval)",
