@@ -504,7 +504,9 @@ def python_table(results):
             param, value = results.headline(workload)
             python_row = results.find(workload, model, param, value) if param else None
             if python_row is None:
-                candidates = [r for r in results.rows(workload, model) if r["median_s"] is not None]
+                candidates = [r for r in results.rows(workload, model) if r["median_s"] is not None
+                              and not r["param"].startswith("notes-")]
+                candidates.sort(key=lambda r: -(r["runs"] or 0))   # the statistics row, not a headline
                 python_row = candidates[0] if candidates else None
             if python_row is None or c_model is None:
                 continue
@@ -515,14 +517,18 @@ def python_table(results):
                 continue
             pairs.append((model, c_model, python_row, c_row))
         for model, c_model, py, c in pairs:
+            if c.get("times") and py.get("times"):
+                ratio = stats.ratio_ci(c["times"], py["times"]).text("", 3)
+            else:
+                ratio = f"{c['median_s'] / py['median_s']:.3f}"
             lines.append(f"| {workload} | {c_model} / {model} | {py['param']}={py['value']} | "
                          f"{seconds(c['median_s'])} | {seconds(py['median_s'])} | "
-                         f"{c['median_s'] / py['median_s']:.3f} | {seconds(c['cpu_s'])} | {seconds(py['cpu_s'])} | "
+                         f"{ratio} | {seconds(c['cpu_s'])} | {seconds(py['cpu_s'])} | "
                          f"{mib(c)} | {mib(py)} |")
     if not lines:
         return []
     return ["## C vs Python, same model, same work", "",
-            "| workload | models | parameter | C | Python | C/Python time | C CPU | Python CPU | "
+            "| workload | models | parameter | C | Python | C/Python time [95 % CI] | C CPU | Python CPU | "
             "C peak RSS, MiB | Python peak RSS, MiB |",
             "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"] + lines + [""]
 
