@@ -64,3 +64,51 @@ report_of() {  # report_of fixture-dir: writes $REPORT from a copy
     [ "$(verdict 'One process per task costs more than one thread per task (sum: 300 of each).')" = holds ]
     grep -F '| pthread | workers=2 |' "$REPORT" | head -1 | grep -q 'machine disturbed'
 }
+
+@test "stats: bin/tools/calibrate measures the parallel capacity, and refuses bad options" {
+    tool=$REPO/${BIN}/tools/calibrate
+    [ -x "$tool" ] || skip "bin/tools/calibrate is not built"
+    run "$tool" --spin 0.02 --repeat 2
+    [ "$status" -eq 0 ]
+    jq -e --argjson n "$(nproc)" '.cpus == $n and .single_s > 0 and .parallel_s > 0
+        and .parallelism > 0 and .parallelism <= 1.5 * $n' <<< "$output"
+    run "$tool" --spin nonsense
+    [ "$status" -eq 2 ]
+    [[ "$output" == *"--spin must be a number"* ]]
+    run "$tool" --bogus
+    [ "$status" -eq 2 ]
+    run "$tool" --help
+    [ "$status" -eq 0 ]
+    [[ "$output" == usage:* ]]
+}
+
+@test "stats: machine.py records the topology and steal time, and marks a disturbed run" {
+    dir=$BATS_TEST_TMPDIR/run
+    mkdir -p "$dir"
+    echo '{"nproc": 2}' > "$dir/machine.json"
+    /usr/bin/python3 "$REPO/scripts/machine.py" start "$dir"
+    jq -e '(.threads_per_core | length) > 0 and (.governor | length) > 0 and (.python | test("python3"))
+           and (.python_free_threaded | type) == "boolean" and (.libgomp | length) > 0
+           and (.proc_stat_start.steal | type) == "number"' "$dir/machine.json"
+    printf '%s\n' '{"cpus": 2, "parallelism": 1.95, "label": "before a"}' \
+        '{"cpus": 2, "parallelism": 1.2, "label": "before b"}' > "$dir/calibration.jsonl"
+    run /usr/bin/python3 "$REPO/scripts/machine.py" finish "$dir"
+    [ "$status" -eq 0 ]
+    [[ "$output" == *"WARNING: the machine was disturbed"* ]]
+    jq -e '.disturbed == true and .calibration_lowest == 1.2 and (.steal_fraction | type) == "number"' "$dir/machine.json"
+    run /usr/bin/python3 "$REPO/scripts/machine.py" start /nonexistent
+    [ "$status" -ne 0 ]
+}
+
+@test "stats: pss.py counts a forked tree's shared pages once, and keeps the exit status" {
+    [ -x "$REPO/${BIN}/sleep-fork" ] || skip "sleep-fork is not built"
+    out=$BATS_TEST_TMPDIR/pss.json
+    run /usr/bin/python3 "$REPO/scripts/pss.py" "$out" -- "$REPO/${BIN}/sleep-fork" --json -n 50 --seconds 0.3
+    [ "$status" -eq 0 ]
+    record=$(tail -1 <<< "$output")
+    # parent + 50 x the largest child's RSS counts the shared pages 51 times: PSS is well below it
+    bound=$(jq '.maxrss_kib + 50 * .children_maxrss_kib' <<< "$record")
+    jq -e --argjson bound "$bound" '.peak_pss_kib > 0 and .peak_pss_kib < $bound / 2 and .processes > 1' "$out"
+    run /usr/bin/python3 "$REPO/scripts/pss.py" "$out" -- sh -c 'exit 3'
+    [ "$status" -eq 3 ]
+}
