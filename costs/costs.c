@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "costs.h"
+#include "workers.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -140,25 +141,13 @@ bool costs_check(costs *costs, bool ok, const char *what)
     return ok;
 }
 
-void costs_pin(int cpu)
-{
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu % (int)bench_cores(), &set);
-    int error = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-    if (error != 0)
-        bench_fail_errno(error, "pthread_setaffinity_np");
-}
-
 void costs_unpin(void)
 {
     cpu_set_t set;
     CPU_ZERO(&set);
     for (int cpu = 0; cpu < (int)bench_cores() && cpu < CPU_SETSIZE; cpu++)
         CPU_SET(cpu, &set);
-    int error = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-    if (error != 0)
-        bench_fail_errno(error, "pthread_setaffinity_np");
+    bench_check(pthread_setaffinity_np(pthread_self(), sizeof set, &set), "pthread_setaffinity_np");
 }
 
 static int family = 0;

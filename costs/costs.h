@@ -56,9 +56,7 @@ void costs_sample(costs *costs, const char *family, const char *name, const char
 /* A figure's own check: false marks the run as failed (exit 1), with a message. */
 bool costs_check(costs *costs, bool ok, const char *what);
 
-/* Pins the calling thread to `cpu` (modulo the CPUs there are). */
-void costs_pin(int cpu);
-/* Undoes costs_pin: the calling thread may run on every CPU again. */
+/* Undoes bench_pin_self (workers.h): the calling thread may run on every CPU again. */
 void costs_unpin(void);
 
 /* The families, one file each. */

@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include "costs.h"
+#include "workers.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -94,7 +95,7 @@ static void play(pingpong *game, bool first)
 static void *partner(void *data)
 {
     pingpong *game = data;
-    costs_pin(game->partner_cpu);
+    bench_pin_self(game->partner_cpu);
     play(game, false);
     return NULL;
 }
@@ -127,14 +128,11 @@ static void between_threads(long iterations, void *data)
     game->iterations = iterations;
     game->turn = 0;
     open_channels(game);
-    costs_pin(0);
+    bench_pin_self(0);
     pthread_t thread;
-    int error = pthread_create(&thread, NULL, partner, game);
-    if (error != 0)
-        bench_fail_errno(error, "pthread_create");
+    bench_check(pthread_create(&thread, NULL, partner, game), "pthread_create");
     play(game, true);
-    if ((error = pthread_join(thread, NULL)) != 0)
-        bench_fail_errno(error, "pthread_join");
+    bench_check(pthread_join(thread, NULL), "pthread_join");
     costs_unpin();
     close_channels(game);
 }
@@ -144,12 +142,12 @@ static void between_processes(long iterations, void *data)
     pingpong *game = data;
     game->iterations = iterations;
     open_channels(game);
-    costs_pin(0);
+    bench_pin_self(0);
     pid_t child = bench_fork();
     if (child == -1)
         bench_fail("fork");
     if (child == 0) {
-        costs_pin(game->partner_cpu);
+        bench_pin_self(game->partner_cpu);
         play(game, false);
         _exit(0);
     }

@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include "costs.h"
+#include "workers.h"
 #include "loop.h"
 
 #include <errno.h>
@@ -66,9 +67,7 @@ static double live_threads(costs *costs, size_t stack_size)
     threads_waiting = 0;
     double before = pss_kib(getpid());
     for (long i = 0; i < costs->units; i++) {
-        int error = pthread_create(&threads[i], &attributes, waiting_thread, NULL);
-        if (error != 0)
-            bench_fail_errno(error, "pthread_create");
+        bench_check(pthread_create(&threads[i], &attributes, waiting_thread, NULL), "pthread_create");
     }
     pthread_mutex_lock(&lock);   /* every stack in use before counting */
     while (threads_waiting < costs->units)

@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include "costs.h"
+#include "workers.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -55,9 +56,7 @@ static void on_pool(batch *work, long workers)
     pthread_t *threads = bench_alloc((size_t)workers, sizeof *threads);
     atomic_store(&work->next_task, 0);
     for (long i = 0; i < workers; i++) {
-        int error = pthread_create(&threads[i], NULL, pool_worker, work);
-        if (error != 0)
-            bench_fail_errno(error, "pthread_create");
+        bench_check(pthread_create(&threads[i], NULL, pool_worker, work), "pthread_create");
     }
     for (long i = 0; i < workers; i++)
         pthread_join(threads[i], NULL);
@@ -70,9 +69,7 @@ static void thread_per_task(batch *work)
     one_task *mine = bench_alloc((size_t)work->tasks, sizeof *mine);
     for (long i = 0; i < work->tasks; i++) {
         mine[i] = (one_task){work, i};
-        int error = pthread_create(&threads[i], NULL, task_thread, &mine[i]);
-        if (error != 0)
-            bench_fail_errno(error, "pthread_create (one thread per task)");
+        bench_check(pthread_create(&threads[i], NULL, task_thread, &mine[i]), "pthread_create (one thread per task)");
     }
     for (long i = 0; i < work->tasks; i++)
         pthread_join(threads[i], NULL);

@@ -13,6 +13,7 @@
  */
 #define _GNU_SOURCE
 #include "costs.h"
+#include "workers.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -123,7 +124,7 @@ static void consume(transfer *job)
 
 static void *consumer(void *data)
 {
-    costs_pin(1);
+    bench_pin_self(1);
     consume(data);
     return NULL;
 }
@@ -141,15 +142,12 @@ static void between_threads(long items, void *data)
 {
     transfer *job = data;
     reset(job, items);
-    costs_pin(0);
+    bench_pin_self(0);
     pthread_t thread;
-    int error = pthread_create(&thread, NULL, consumer, job);
-    if (error != 0)
-        bench_fail_errno(error, "pthread_create");
+    bench_check(pthread_create(&thread, NULL, consumer, job), "pthread_create");
     for (long i = 0; i < items; i++)
         put(job, i);
-    if ((error = pthread_join(thread, NULL)) != 0)
-        bench_fail_errno(error, "pthread_join");
+    bench_check(pthread_join(thread, NULL), "pthread_join");
     costs_unpin();
     if (job->sum != items * (items - 1) / 2)
         bench_failf("queue: the consumer's sum is %ld, not %ld", job->sum, items * (items - 1) / 2);
@@ -159,12 +157,12 @@ static void between_processes(long items, void *data)
 {
     transfer *job = data;
     reset(job, items);
-    costs_pin(0);
+    bench_pin_self(0);
     pid_t child = bench_fork();
     if (child == -1)
         bench_fail("fork");
     if (child == 0) {   /* the consumer; its sum is its exit status */
-        costs_pin(1);
+        bench_pin_self(1);
         consume(job);
         _exit(job->sum == items * (items - 1) / 2 ? 0 : 1);
     }

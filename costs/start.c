@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE
 #include "costs.h"
+#include "workers.h"
 #include "loop.h"
 
 #include <errno.h>
@@ -35,11 +36,8 @@ static void start_threads(long iterations, void *data)
     (void)data;
     for (long i = 0; i < iterations; i++) {
         pthread_t thread;
-        int error = pthread_create(&thread, NULL, thread_unit, NULL);
-        if (error != 0)
-            bench_fail_errno(error, "pthread_create");
-        if ((error = pthread_join(thread, NULL)) != 0)
-            bench_fail_errno(error, "pthread_join");
+        bench_check(pthread_create(&thread, NULL, thread_unit, NULL), "pthread_create");
+        bench_check(pthread_join(thread, NULL), "pthread_join");
     }
 }
 
@@ -104,7 +102,7 @@ void costs_start(costs *costs)
     const char *pinnings[] = {"none", "same CPU"};
     for (int pinned = 0; pinned < 2; pinned++) {
         if (pinned)
-            costs_pin(0);   /* the new unit inherits the CPU of its parent */
+            bench_pin_self(0);   /* the new unit inherits the CPU of its parent */
         atomic_store(&units_ran, 0);
         costs_time(costs, "start", "thread create + join", "pthread", pinnings[pinned],
                    start_threads, NULL, NULL);

@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include "costs.h"
+#include "workers.h"
 
 #include <pthread.h>
 #include <semaphore.h>
@@ -113,7 +114,7 @@ typedef struct { costs_body *first, *second; long iterations, total; } pair;
 static void *run_second(void *data)
 {
     pair *both = data;
-    costs_pin(1);
+    bench_pin_self(1);
     both->second(both->iterations, NULL);
     return NULL;
 }
@@ -122,14 +123,11 @@ static void two_threads(long iterations, void *data)
 {
     pair *both = data;
     both->iterations = iterations;
-    costs_pin(0);
+    bench_pin_self(0);
     pthread_t thread;
-    int error = pthread_create(&thread, NULL, run_second, both);
-    if (error != 0)
-        bench_fail_errno(error, "pthread_create");
+    bench_check(pthread_create(&thread, NULL, run_second, both), "pthread_create");
     both->first(iterations, NULL);
-    if ((error = pthread_join(thread, NULL)) != 0)
-        bench_fail_errno(error, "pthread_join");
+    bench_check(pthread_join(thread, NULL), "pthread_join");
     both->total += 2 * iterations;   /* what a shared counter must have gained */
     costs_unpin();
 }
@@ -159,9 +157,7 @@ void costs_sync(costs *costs)
     pthread_mutexattr_destroy(&attributes);
     if (pthread_spin_init(&spinlock, PTHREAD_PROCESS_PRIVATE) != 0 || sem_init(&semaphore, 0, 0) != 0)
         bench_fail("pthread_spin_init/sem_init");
-    int error = pthread_barrier_init(&barrier, NULL, 2);
-    if (error != 0)
-        bench_fail_errno(error, "pthread_barrier_init");
+    bench_check(pthread_barrier_init(&barrier, NULL, 2), "pthread_barrier_init");
     const char *two = costs->cpus > 1 ? "two CPUs" : "same CPU";
 
     costs_time(costs, "sync", "mutex lock + unlock, uncontended", "pthread", "none",
