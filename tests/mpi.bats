@@ -83,6 +83,20 @@ rank_number() {  # rank_number pid
     done
 }
 
+@test "mpi: a wrong answer (corrupted in MPI by an LD_PRELOAD library) exits 1" {
+    plain_only
+    mpicc -shared -fPIC -o "$BATS_TEST_TMPDIR/wrong-answers.so" "$FIXTURE/wrong-answers.c"
+    export LD_PRELOAD=$BATS_TEST_TMPDIR/wrong-answers.so
+    for command in "sum-mpi -j 2 -n 20 --count 1000" "sum-mpi-openmp -j 2 -n 20 --count 1000" \
+        "primes-mpi -j 2 -n 13 --schedule static" "primes-mpi -j 2 -n 13 --schedule dynamic" \
+        "primes-mpi-openmp -j 2 -n 13" "sort-mpi -j 2 --elements 1000"; do
+        run --separate-stderr $BIN/$command --json
+        [ "$status" -eq 1 ] || { echo "$command: status $status"; false; }
+        [ "$(json .verified "$output")" = false ]
+        [[ "$stderr" == *"did not pass the check"* ]] || { echo "$command: $stderr"; false; }
+    done
+}
+
 @test "mpi: mpirun -np 2 bin/sum-mpi works too (the ranks do not launch again)" {
     plain_only
     run --separate-stderr mpirun --oversubscribe -np 2 "$BIN/sum-mpi" -n 10 --count 100 --json -v
