@@ -18,8 +18,9 @@
  * Exit status: mpirun's when it is 0..3 (rank 0's record decides); anything
  * else (a rank killed, mpirun failing to start it) becomes 1, with a line
  * saying so after mpirun's own message, which names the rank. SIGINT, SIGTERM
- * and SIGHUP are passed on to mpirun, which stops every rank; mpirun is also
- * sent SIGTERM if this process dies.
+ * and SIGHUP are passed on to mpirun, which stops every rank, and then end
+ * this process too, by the same signal (status 130 for Ctrl-C in a shell, as
+ * for every variant); mpirun is also sent SIGTERM if this process dies.
  */
 #ifndef MPI_LAUNCH_H
 #define MPI_LAUNCH_H
