@@ -126,3 +126,12 @@ void mpi_launch(const bench_run *run, int argc, char **argv)
                 run->spec->workload, run->spec->model, WEXITSTATUS(status));
     exit(BENCH_EXIT_WRONG);
 }
+
+void mpi_report_hosts(const bench_run *run, int ranks, int hosts)
+{
+    if (run->json)
+        bench_log(run, "%d ranks on %d hosts", ranks, hosts);
+    else if (printf("  %d ranks on %d host%s\n", ranks, hosts, hosts == 1 ? "" : "s") < 0 ||
+             fflush(stdout) != 0)
+        bench_fail("writing to stdout");
+}

@@ -42,6 +42,11 @@ bool mpi_is_rank(void);
  * that usage errors are reported before anything is launched. */
 void mpi_launch(const bench_run *run, int argc, char **argv);
 
+/* Rank 0, after bench_finish: the ranks and hosts, as a line of the human
+ * summary (not in the --json record, whose keys are the contract's; -v
+ * shows them on stderr then). */
+void mpi_report_hosts(const bench_run *run, int ranks, int hosts);
+
 #ifdef MPI_VERSION   /* the rest needs mpi.h, included before this header */
 /* The number of hosts the ranks run on: the ranks that are the first on
  * their host, counted. Under Open MPI the first is the one with local rank 0

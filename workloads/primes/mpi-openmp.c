@@ -69,8 +69,9 @@ int main(int argc, char **argv)
 
     int status = BENCH_EXIT_OK;
     if (rank == 0) {
-        bench_log(&run, "%d ranks of %ld threads on %d hosts", ranks, threads, hosts);
+        bench_log(&run, "%ld threads per rank", threads);
         status = primes_finish(&run, &job);
+        mpi_report_hosts(&run, ranks, hosts);
     } else {
         free(job.numbers);
         free(job.verdicts);

@@ -63,8 +63,9 @@ int main(int argc, char **argv)
 
     int status = BENCH_EXIT_OK;
     if (rank == 0) {
-        bench_log(&run, "%d ranks of %ld threads on %d hosts", ranks, threads, hosts);
+        bench_log(&run, "%ld threads per rank", threads);
         status = sum_finish(&run, &job, total);
+        mpi_report_hosts(&run, ranks, hosts);
     }
     MPI_Finalize();
     return status;
