@@ -136,7 +136,7 @@ fi
 
 # ---- MPI message costs: ping-pong and MPI_Reduce, one host and two (issue 16) ----
 if [[ " ${workloads[*]} " == *" sum "* ]] && [ -x "$bin_dir/tools/mpi-pingpong" ]; then
-    BENCH_BIN_DIR=$bin_dir scripts/mpi-pingpong.sh "$run_dir" | while read -r line; do say "$line"; done
+    BENCH_BIN_DIR=$bin_dir scripts/mpi-pingpong.sh "$run_dir" "$run_size" | while read -r line; do say "$line"; done
 fi
 
 # What one unit of each model costs (issue 15): the report's Costs section.
