@@ -10,6 +10,7 @@
 #   5. TIMES every checked case with hyperfine, keeping hyperfine's JSON and
 #      the variant's own --json record of its last timed run;
 #   6. loads the flag server and nginx with wrk (scripts/server-load.sh);
+#      then MPI message costs, one host and two (scripts/mpi-pingpong.sh);
 #   7. collects one CSV per workload, draws the plots, writes the report.
 #
 # Results go to $BENCH_RESULTS_ROOT/<date>-<host>/ (default results/). Knobs:

@@ -155,6 +155,7 @@ rank_number() {  # rank_number pid
     "$BIN/sum-mpi" -j 2 -n 2 --count $count >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
     launcher=$!
     ranks=$(wait_for_ranks $launcher 2)
+    mpirun=$(pgrep -P $launcher | head -1)
     for pid in $ranks; do
         [ "$(rank_number "$pid")" = 1 ] && kill -KILL "$pid"
     done
@@ -166,6 +167,7 @@ rank_number() {  # rank_number pid
     [ ! -s "$BATS_TEST_TMPDIR/out" ]
     sleep 0.5
     ! pgrep -f -- "--count $count"
+    ! compgen -G "${TMPDIR:-/tmp}/ompi.*/pid.$mpirun"   # mpirun's session folder is gone
 }
 
 @test "mpi: SIGTERM to bin/sum-mpi stops mpirun and every rank" {
@@ -174,6 +176,7 @@ rank_number() {  # rank_number pid
     "$BIN/sum-mpi" -j 2 -n 2 --count $count >/dev/null 2>"$BATS_TEST_TMPDIR/err" &
     launcher=$!
     wait_for_ranks $launcher 2 >/dev/null
+    mpirun=$(pgrep -P $launcher | head -1)
     kill -TERM $launcher
     status=0
     wait $launcher || status=$?
@@ -183,4 +186,5 @@ rank_number() {  # rank_number pid
         sleep 0.1
     done
     ! pgrep -f -- "--count $count"
+    ! compgen -G "${TMPDIR:-/tmp}/ompi.*/pid.$mpirun"   # mpirun's session folder is gone
 }
