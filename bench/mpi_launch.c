@@ -17,6 +17,7 @@
 
 const char *mpi_hostfile;
 static volatile sig_atomic_t mpirun_pid;
+static volatile sig_atomic_t passed_on_signal;   /* the signal passed on to mpirun, if any */
 
 bool mpi_is_rank(void)
 {
@@ -25,6 +26,7 @@ bool mpi_is_rank(void)
 
 static void pass_on(int signal_number)
 {
+    passed_on_signal = signal_number;
     if (mpirun_pid > 0)
         kill((pid_t)mpirun_pid, signal_number);
 }
@@ -110,6 +112,10 @@ void mpi_launch(const bench_run *run, int argc, char **argv)
         if (errno != EINTR)
             bench_fail("waitpid (mpirun)");
     free(command);
+    if (passed_on_signal) {   /* interrupted: end as the other variants do, by that signal */
+        signal(passed_on_signal, SIG_DFL);
+        raise(passed_on_signal);
+    }
     if (WIFEXITED(status) && WEXITSTATUS(status) <= BENCH_EXIT_IO_FAILED)
         exit(WEXITSTATUS(status));
     if (WIFSIGNALED(status))
@@ -119,4 +125,13 @@ void mpi_launch(const bench_run *run, int argc, char **argv)
         fprintf(stderr, "%s-%s: mpirun exited with status %d: a rank failed (see above)\n",
                 run->spec->workload, run->spec->model, WEXITSTATUS(status));
     exit(BENCH_EXIT_WRONG);
+}
+
+void mpi_report_hosts(const bench_run *run, int ranks, int hosts)
+{
+    if (run->json)
+        bench_log(run, "%d ranks on %d hosts", ranks, hosts);
+    else if (printf("  %d ranks on %d host%s\n", ranks, hosts, hosts == 1 ? "" : "s") < 0 ||
+             fflush(stdout) != 0)
+        bench_fail("writing to stdout");
 }

@@ -18,8 +18,9 @@
  * Exit status: mpirun's when it is 0..3 (rank 0's record decides); anything
  * else (a rank killed, mpirun failing to start it) becomes 1, with a line
  * saying so after mpirun's own message, which names the rank. SIGINT, SIGTERM
- * and SIGHUP are passed on to mpirun, which stops every rank; mpirun is also
- * sent SIGTERM if this process dies.
+ * and SIGHUP are passed on to mpirun, which stops every rank, and then end
+ * this process too, by the same signal (status 130 for Ctrl-C in a shell, as
+ * for every variant); mpirun is also sent SIGTERM if this process dies.
  */
 #ifndef MPI_LAUNCH_H
 #define MPI_LAUNCH_H
@@ -40,6 +41,11 @@ bool mpi_is_rank(void);
  * rank: returns at once. Call after bench_start and the workload's setup, so
  * that usage errors are reported before anything is launched. */
 void mpi_launch(const bench_run *run, int argc, char **argv);
+
+/* Rank 0, after bench_finish: the ranks and hosts, as a line of the human
+ * summary (not in the --json record, whose keys are the contract's; -v
+ * shows them on stderr then). */
+void mpi_report_hosts(const bench_run *run, int ranks, int hosts);
 
 #ifdef MPI_VERSION   /* the rest needs mpi.h, included before this header */
 /* The number of hosts the ranks run on: the ranks that are the first on

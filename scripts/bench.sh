@@ -10,6 +10,7 @@
 #   5. TIMES every checked case with hyperfine, keeping hyperfine's JSON and
 #      the variant's own --json record of its last timed run;
 #   6. loads the flag server and nginx with wrk (scripts/server-load.sh);
+#      then MPI message costs, one host and two (scripts/mpi-pingpong.sh);
 #   7. collects one CSV per workload, draws the plots, writes the report.
 #
 # Results go to $BENCH_RESULTS_ROOT/<date>-<host>/ (default results/). Knobs:
@@ -136,7 +137,7 @@ fi
 
 # ---- MPI message costs: ping-pong and MPI_Reduce, one host and two (issue 16) ----
 if [[ " ${workloads[*]} " == *" sum "* ]] && [ -x "$bin_dir/tools/mpi-pingpong" ]; then
-    BENCH_BIN_DIR=$bin_dir scripts/mpi-pingpong.sh "$run_dir" | while read -r line; do say "$line"; done
+    BENCH_BIN_DIR=$bin_dir scripts/mpi-pingpong.sh "$run_dir" "$run_size" | while read -r line; do say "$line"; done
 fi
 
 # What one unit of each model costs (issue 15): the report's Costs section.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/mpi-pingpong.sh RUN_DIR - what messages cost between MPI ranks
+# scripts/mpi-pingpong.sh RUN_DIR [SIZE] - what messages cost between MPI ranks
 # (issue 16), for the report's "Beyond one machine" section.
 #
 # Runs bin/tools/mpi-pingpong (ping-pong at 8 B .. 1 MiB, one MPI_Reduce) with
@@ -10,9 +10,13 @@
 # on the two hosts. Writes RUN_DIR/mpi.json:
 #   {"pingpong": [<mpi-pingpong's object>, ...],
 #    "two_hosts": [{"workload": .., "ranks": .., "hosts": .., "wall_s": ..}, ...]}
+# SIZE tiny (the tests' runs): shorter ping-pongs, small primes and sum runs.
 # Skips (exit 0, no file) without mpirun or the binaries. Leaves nothing running.
 set -uo pipefail
 run_dir=$1
+size=${2:-full}
+seconds=0.2 primes_args=() sum_args=()
+[ "$size" = tiny ] && seconds=0.01 primes_args=(-n 13) sum_args=(-n 20 --count 100000)
 repo=$(cd "$(dirname "$0")/.." && pwd)
 bin_dir=${BENCH_BIN_DIR:-$repo/bin}
 fixture=$repo/tests/fixtures/mpi
@@ -31,7 +35,7 @@ pingpong() {  # pingpong label [env...] -- [mpirun options...]
     while [ "$1" != -- ]; do environment+=("$1"); shift; done
     shift
     if env "${environment[@]}" mpirun --oversubscribe --bind-to none -np 2 "$@" \
-        "$bin_dir/tools/mpi-pingpong" --label "$label" >>"$scratch/pingpong" 2>"$scratch/err"; then
+        "$bin_dir/tools/mpi-pingpong" --label "$label" --seconds "$seconds" >>"$scratch/pingpong" 2>"$scratch/err"; then
         echo "mpi: ping-pong $label: $(jq -r '.sizes[0] | "8 B one way \(.one_way_us) us"' <<<"$(tail -1 "$scratch/pingpong")")"
     else
         echo "mpi: ping-pong $label failed: $(tail -3 "$scratch/err" | tr '\n' ' ')"
@@ -48,7 +52,7 @@ best_wall() {  # best_wall env... -- command...: the least wall_s of 3 verified 
     while [ "$1" != -- ]; do environment+=("$1"); shift; done
     shift
     for _ in 1 2 3; do
-        wall=$(env "${environment[@]}" "$@" --json 2>/dev/null | jq -r 'select(.verified) | .wall_s') || return 1
+        wall=$(env "${environment[@]}" "$@" --json 2>"$scratch/err" | jq -r 'select(.verified) | .wall_s') || return 1
         [ -n "$wall" ] || return 1
         best=$(awk -v a="$best" -v b="$wall" 'BEGIN { print (a == "" || b < a) ? b : a }')
     done
@@ -56,14 +60,16 @@ best_wall() {  # best_wall env... -- command...: the least wall_s of 3 verified 
 }
 for workload in primes sum; do
     [ -x "$bin_dir/$workload-mpi" ] || continue
+    args=("${primes_args[@]}")
+    [ $workload = sum ] && args=("${sum_args[@]}")
     for ranks in 1 2; do
         if wall=$(best_wall "${two_hosts_env[@]}" -- "$bin_dir/$workload-mpi" -j $ranks \
-            --hostfile "$fixture/hostfile"); then
+            --hostfile "$fixture/hostfile" "${args[@]}"); then
             printf '{"workload": "%s", "ranks": %d, "hosts": %d, "wall_s": %s}\n' \
                 "$workload" $ranks $ranks "$wall" >>"$scratch/two_hosts"
             echo "mpi: $workload-mpi -j $ranks on $ranks host(s): $wall s (own clock, best of 3)"
         else
-            echo "mpi: $workload-mpi -j $ranks on the two hosts failed"
+            echo "mpi: $workload-mpi -j $ranks on the two hosts failed: $(tail -3 "$scratch/err" | tr '\n' ' ')"
         fi
     done
 done

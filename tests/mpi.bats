@@ -83,6 +83,20 @@ rank_number() {  # rank_number pid
     done
 }
 
+@test "mpi: a wrong answer (corrupted in MPI by an LD_PRELOAD library) exits 1" {
+    plain_only
+    mpicc -shared -fPIC -o "$BATS_TEST_TMPDIR/wrong-answers.so" "$FIXTURE/wrong-answers.c"
+    export LD_PRELOAD=$BATS_TEST_TMPDIR/wrong-answers.so
+    for command in "sum-mpi -j 2 -n 20 --count 1000" "sum-mpi-openmp -j 2 -n 20 --count 1000" \
+        "primes-mpi -j 2 -n 13 --schedule static" "primes-mpi -j 2 -n 13 --schedule dynamic" \
+        "primes-mpi-openmp -j 2 -n 13" "sort-mpi -j 2 --elements 1000"; do
+        run --separate-stderr $BIN/$command --json
+        [ "$status" -eq 1 ] || { echo "$command: status $status"; false; }
+        [ "$(json .verified "$output")" = false ]
+        [[ "$stderr" == *"did not pass the check"* ]] || { echo "$command: $stderr"; false; }
+    done
+}
+
 @test "mpi: mpirun -np 2 bin/sum-mpi works too (the ranks do not launch again)" {
     plain_only
     run --separate-stderr mpirun --oversubscribe -np 2 "$BIN/sum-mpi" -n 10 --count 100 --json -v
@@ -141,6 +155,7 @@ rank_number() {  # rank_number pid
     "$BIN/sum-mpi" -j 2 -n 2 --count $count >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err" &
     launcher=$!
     ranks=$(wait_for_ranks $launcher 2)
+    mpirun=$(pgrep -P $launcher | head -1)
     for pid in $ranks; do
         [ "$(rank_number "$pid")" = 1 ] && kill -KILL "$pid"
     done
@@ -152,6 +167,7 @@ rank_number() {  # rank_number pid
     [ ! -s "$BATS_TEST_TMPDIR/out" ]
     sleep 0.5
     ! pgrep -f -- "--count $count"
+    ! compgen -G "${TMPDIR:-/tmp}/ompi.*/pid.$mpirun"   # mpirun's session folder is gone
 }
 
 @test "mpi: SIGTERM to bin/sum-mpi stops mpirun and every rank" {
@@ -160,13 +176,15 @@ rank_number() {  # rank_number pid
     "$BIN/sum-mpi" -j 2 -n 2 --count $count >/dev/null 2>"$BATS_TEST_TMPDIR/err" &
     launcher=$!
     wait_for_ranks $launcher 2 >/dev/null
+    mpirun=$(pgrep -P $launcher | head -1)
     kill -TERM $launcher
     status=0
     wait $launcher || status=$?
-    [ "$status" -ne 0 ]
+    [ "$status" -eq $((128 + 15)) ]   # ended by the signal, as every variant
     for tries in $(seq 50); do
         pgrep -f -- "--count $count" >/dev/null || break
         sleep 0.1
     done
     ! pgrep -f -- "--count $count"
+    ! compgen -G "${TMPDIR:-/tmp}/ompi.*/pid.$mpirun"   # mpirun's session folder is gone
 }

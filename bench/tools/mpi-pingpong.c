@@ -3,10 +3,10 @@
  * MPI_Reduce costs over all of them; the figures the report's "beyond one
  * machine" section projects from.
  *
- *     mpirun -np 2 [--hostfile F] bin/tools/mpi-pingpong [--label NAME]
+ *     mpirun -np 2 [--hostfile F] bin/tools/mpi-pingpong [--label NAME] [--seconds S]
  *
  * Ranks 0 and 1 bounce a message of 8 B, 1 KiB, 64 KiB and 1 MiB back and
- * forth (repeated for about 0.2 s per size after a warm-up); half the round
+ * forth (repeated for about S seconds per size, default 0.2, after a trial); half the round
  * trip is the one-way time, size / one-way the bandwidth. Then every rank
  * takes part in MPI_Reduce of one 64-bit sum, many times. Rank 0 prints one
  * JSON object on stdout:
@@ -59,13 +59,17 @@ int main(int argc, char **argv)
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);
     const char *label = "";
+    double seconds = 0.2;
     for (int index = 1; index < argc; index++) {
         if (strcmp(argv[index], "--label") == 0 && index + 1 < argc) {
             label = argv[++index];
+        } else if (strcmp(argv[index], "--seconds") == 0 && index + 1 < argc &&
+                   (seconds = atof(argv[index + 1])) > 0) {
+            index++;
         } else {
             if (rank == 0)
                 fprintf(stderr, "mpi-pingpong: unknown argument '%s' (usage: mpirun -np 2 "
-                                "mpi-pingpong [--label NAME])\n", argv[index]);
+                                "mpi-pingpong [--label NAME] [--seconds S])\n", argv[index]);
             MPI_Finalize();
             return 2;
         }
@@ -86,7 +90,7 @@ int main(int argc, char **argv)
     }
     double one_way[SIZES];
     for (int size = 0; size < SIZES; size++) {
-        long rounds = rounds_for(buffer, sizes[size], rank, 0.2);
+        long rounds = rounds_for(buffer, sizes[size], rank, seconds);
         one_way[size] = bounce(buffer, sizes[size], rank, rounds) / (double)rounds / 2;
     }
 
@@ -101,7 +105,7 @@ int main(int argc, char **argv)
         MPI_Barrier(MPI_COMM_WORLD);
         reduce_s = MPI_Wtime() - started;
         MPI_Bcast(&reduce_s, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
-        if (reduce_s > 0.05 || reduces >= 10000000)
+        if (reduce_s > seconds / 4 || reduces >= 10000000)
             break;
         reduces *= 4;
     }

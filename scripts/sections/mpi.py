@@ -175,7 +175,9 @@ def _celery_lines(results):
             per_task = row["own_wall_s"] / tasks if row["own_wall_s"] else None
             lines.append(f"| {name} | {_s(row['median_s'])} | {_s(row['own_wall_s'])} | "
                          f"{'-' if per_task is None else f'{per_task * 1e3:.3f} ms'} |")
-    lines += ["", "What the queue costs: every task is a message through a broker process "
+    lines += ["", "py-processes hands its tasks out in chunks (16 per worker), so one trip "
+              "through its pipes carries several; Celery sends every task as a message of its "
+              "own.", "", "What the queue costs: every task is a message through a broker process "
               "(serialised, stored, fetched, acknowledged, its result stored and fetched "
               "again). What it buys: the workers can be on any host that reaches the broker, "
               "come and go, and retry, with no shared start-up: worth it when a task takes "

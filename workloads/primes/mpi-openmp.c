@@ -1,8 +1,7 @@
 /*
  * primes-mpi-openmp: MPI between hosts, OpenMP inside each: -j N ranks,
- * each with --threads T threads (default: the host's cores shared among the
- * ranks on it). The standard shape of a cluster program: one rank per host
- * (or per socket), threads for the cores.
+ * each with --threads T threads (default 1). The standard shape of a
+ * cluster program: one rank per host (or per socket), threads for its cores.
  *
  * The tasks are dealt out round-robin (rank k gets tasks k, k + N, ...), so
  * that every rank gets some of the big numbers; inside a rank OpenMP's
@@ -21,13 +20,13 @@
 
 #include "mpi_launch.h"
 
-static long threads_option;   /* --threads; 0: cores / ranks on this host */
+static long threads_option = 1;   /* --threads */
 
 int main(int argc, char **argv)
 {
     static const bench_option options[] = {
         {"threads", 0, BENCH_OPT_COUNT, &threads_option, "T",
-         "OpenMP threads per rank (default: this host's cores / its ranks)", NULL},
+         "OpenMP threads per rank (default 1); workers in the record = ranks x T", NULL},
         MPI_HOSTFILE_OPTION, BENCH_OPTIONS_END};
     static const bench_spec spec = {
         .workload = "primes", .model = "mpi-openmp",
@@ -45,13 +44,7 @@ int main(int argc, char **argv)
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);
     int hosts = mpi_count_hosts();
-    const char *local_ranks = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
     long threads = threads_option;
-    if (threads == 0) {
-        long here = local_ranks ? atol(local_ranks) : 1;
-        threads = bench_cores() / (here > 0 ? here : 1);
-        threads = threads > 0 ? threads : 1;
-    }
     long all_threads = 0;
     MPI_Allreduce(&threads, &all_threads, 1, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
     run.workers = all_threads;
@@ -69,8 +62,9 @@ int main(int argc, char **argv)
 
     int status = BENCH_EXIT_OK;
     if (rank == 0) {
-        bench_log(&run, "%d ranks of %ld threads on %d hosts", ranks, threads, hosts);
+        bench_log(&run, "%ld threads per rank", threads);
         status = primes_finish(&run, &job);
+        mpi_report_hosts(&run, ranks, hosts);
     } else {
         free(job.numbers);
         free(job.verdicts);

@@ -140,8 +140,8 @@ int main(int argc, char **argv)
 
     int status = BENCH_EXIT_OK;
     if (rank == 0) {
-        bench_log(&run, "%d ranks on %d hosts", ranks, hosts);
         status = primes_finish(&run, &job);
+        mpi_report_hosts(&run, ranks, hosts);
     } else {
         free(job.numbers);
         free(job.verdicts);

@@ -45,8 +45,13 @@ static void merge_two(const uint32_t *left, size_t left_count, const uint32_t *r
                       size_t right_count, uint32_t *out)
 {
     size_t l = 0, r = 0, o = 0;
-    while (l < left_count && r < right_count)
-        out[o++] = right[r] < left[l] ? right[r++] : left[l++];
+    while (l < left_count && r < right_count) {   /* branch-free: random keys mispredict */
+        uint32_t from_left = left[l], from_right = right[r];
+        bool take_right = from_right < from_left;
+        out[o++] = take_right ? from_right : from_left;
+        r += take_right;
+        l += !take_right;
+    }
     memcpy(out + o, left + l, (left_count - l) * sizeof *out);
     memcpy(out + o + left_count - l, right + r, (right_count - r) * sizeof *out);
 }

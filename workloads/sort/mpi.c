@@ -154,9 +154,9 @@ int main(int argc, char **argv)
             job.part[part].input_checksum = checksums[part];
             sort_check_part(&job, part);
         }
-        bench_log(&run, "%d ranks on %d hosts; bucket sizes %d .. %d", ranks, hosts, sizes[0],
-                  sizes[ranks - 1]);
+        bench_log(&run, "bucket sizes %d .. %d", sizes[0], sizes[ranks - 1]);
         status = sort_finish(&run, &job);
+        mpi_report_hosts(&run, ranks, hosts);
     } else {
         free(job.elements);
         free(job.part);

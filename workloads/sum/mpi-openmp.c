@@ -1,7 +1,6 @@
 /*
  * sum-mpi-openmp: MPI between hosts, OpenMP inside each: -j N ranks, each
- * with --threads T threads (default: the host's cores shared among the ranks
- * on it). Rank k takes the k-th block of tasks, its threads share the block
+ * with --threads T threads (default 1). Rank k takes the k-th block of tasks, its threads share the block
  * (an OpenMP reduction) and MPI_Reduce adds the ranks' totals in rank 0,
  * which prints the record: workers = all threads of all ranks.
  *
@@ -15,13 +14,13 @@
 
 #include "mpi_launch.h"
 
-static long threads_option;   /* --threads; 0: cores / ranks on this host */
+static long threads_option = 1;   /* --threads */
 
 int main(int argc, char **argv)
 {
     static const bench_option options[] = {
         {"threads", 0, BENCH_OPT_COUNT, &threads_option, "T",
-         "OpenMP threads per rank (default: this host's cores / its ranks)", NULL},
+         "OpenMP threads per rank (default 1); workers in the record = ranks x T", NULL},
         MPI_HOSTFILE_OPTION, BENCH_OPTIONS_END};
     static const bench_spec spec = {
         .workload = "sum", .model = "mpi-openmp", .about = SUM_ABOUT " MPI ranks of OpenMP threads.",
@@ -39,13 +38,7 @@ int main(int argc, char **argv)
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &ranks);
     int hosts = mpi_count_hosts();
-    const char *local_ranks = getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
     long threads = threads_option;
-    if (threads == 0) {
-        long here = local_ranks ? atol(local_ranks) : 1;
-        threads = bench_cores() / (here > 0 ? here : 1);
-        threads = threads > 0 ? threads : 1;
-    }
     long all_threads = 0;
     MPI_Allreduce(&threads, &all_threads, 1, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
     run.workers = all_threads;
@@ -63,8 +56,9 @@ int main(int argc, char **argv)
 
     int status = BENCH_EXIT_OK;
     if (rank == 0) {
-        bench_log(&run, "%d ranks of %ld threads on %d hosts", ranks, threads, hosts);
+        bench_log(&run, "%ld threads per rank", threads);
         status = sum_finish(&run, &job, total);
+        mpi_report_hosts(&run, ranks, hosts);
     }
     MPI_Finalize();
     return status;

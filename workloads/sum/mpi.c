@@ -49,8 +49,8 @@ int main(int argc, char **argv)
 
     int status = BENCH_EXIT_OK;
     if (rank == 0) {
-        bench_log(&run, "%d ranks on %d hosts", ranks, hosts);
         status = sum_finish(&run, &job, total);
+        mpi_report_hosts(&run, ranks, hosts);
     }
     MPI_Finalize();
     return status;
