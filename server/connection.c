@@ -9,7 +9,15 @@
  *                 written when it says EPOLLOUT (partial writes);
  *   a delay    -> the response waits on a loop timer: no thread sleeps, so
  *                 a thousand delayed clients cost a thousand heap entries;
- *   idle       -> a timer closes a connection silent for --idle-timeout.
+ *   deadlines  -> one timer per connection, at the earliest of: silent for
+ *                 --idle-timeout (closed), a request head begun
+ *                 --header-timeout ago and still not whole (408, closed),
+ *                 output queued --response-timeout ago and still unread
+ *                 (closed). A byte a second keeps a connection from being
+ *                 idle, never from its deadlines (slowloris);
+ *   shedding   -> out of descriptors, accept closes a lingering connection,
+ *                 else the oldest idle one, else the slowest head, so that a
+ *                 normal client still gets in.
  *
  * What to look for: the interest set (EPOLLIN / EPOLLOUT) changes with the
  * state, in update(); a client that resets costs its own connection only.
@@ -20,11 +28,14 @@
 #include "bench.h"
 
 #include <errno.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -32,6 +43,9 @@
 enum { OUTPUT_HIGH_WATER = 256 * 1024 };
 /* How long a closing connection reads and drops what the client still sends. */
 static const double LINGER_SECONDS = 2.0;
+/* Out of descriptors, only a connection idle or on its head this long may be
+ * closed for a newcomer: a client that has just connected is not slow yet. */
+static const double SHED_MIN_AGE = 0.5;
 
 typedef struct {
     int status;
@@ -53,7 +67,13 @@ struct connection {
     size_t output_size, output_sent, output_capacity;
     uint32_t watched_events;
     double last_activity;
-    loop_timer *idle_timer;
+    double head_started;              /* first byte (or accept) of the head; 0: none begun */
+    uint64_t queued_total, sent_total; /* bytes of output ever queued, ever sent */
+    double output_started;            /* the response clock: what was queued then ... */
+    uint64_t output_mark;             /* ... (queued_total then) must be read in time */
+    bool output_pending;              /* the clock runs: queued output not known read */
+    loop_timer *idle_timer;           /* the deadlines (or the lingering close) */
+    double timer_at;                  /* when it fires */
     loop_timer *delay_timer;          /* set while a response waits */
     response delayed_response;        /* ... and this is the response */
     bool close_after_output;          /* the last response said Connection: close */
@@ -92,8 +112,41 @@ void connections_close_all(server *server)
 
 /* ---- responses --------------------------------------------------------------- */
 
+/* The response clock: what is queued when it starts must be read by the
+ * client (sent, and out of the kernel's send queue) within
+ * --response-timeout; then it restarts for what was queued meanwhile. So a
+ * fast reader of a long pipeline never meets it, a slow one always does. */
+static void start_output_clock(connection *self)
+{
+    self->output_started = loop_now(self->server->loop);
+    self->output_mark = self->queued_total;
+    self->output_pending = true;
+}
+
+/* At the response deadline: false if the client is too slow; else restarts
+ * the clock (or stops it, everything having been read). */
+static bool output_read_in_time(connection *self)
+{
+    int in_kernel = 0;
+    if (ioctl(self->fd, SIOCOUTQ, &in_kernel) != 0)
+        in_kernel = 0;  /* cannot tell: judge by what we still hold */
+    uint64_t read_total = self->sent_total - (uint64_t)in_kernel;
+    if (read_total < self->output_mark)
+        return false;
+    if (read_total < self->queued_total)
+        start_output_clock(self);
+    else
+        self->output_pending = false;
+    return true;
+}
+
 static bool append_output(connection *self, const void *bytes, size_t size)
 {
+    if (self->output_sent > 0) {  /* drop what was sent, so the buffer stays small */
+        self->output_size -= self->output_sent;
+        memmove(self->output, self->output + self->output_sent, self->output_size);
+        self->output_sent = 0;
+    }
     if (self->output_size + size > self->output_capacity) {
         size_t capacity = self->output_capacity ? self->output_capacity : 4096;
         while (capacity < self->output_size + size)
@@ -106,6 +159,9 @@ static bool append_output(connection *self, const void *bytes, size_t size)
     }
     memcpy(self->output + self->output_size, bytes, size);
     self->output_size += size;
+    self->queued_total += size;
+    if (!self->output_pending)
+        start_output_clock(self);
     return true;
 }
 
@@ -133,6 +189,8 @@ static const char *error_body(int status)
     case 400: return "400 Bad Request\n";
     case 404: return "404 Not Found\n";
     case 405: return "405 Method Not Allowed\n";
+    case 408: return "408 Request Timeout\n";
+    case 414: return "414 URI Too Long\n";
     case 431: return "431 Request Header Fields Too Large\n";
     default: return "500 Internal Server Error\n";
     }
@@ -196,6 +254,7 @@ static response answer_request(connection *self, const http_request *request, do
 
 static void on_event(loop *loop, int fd, uint32_t events, void *data);
 static void on_delay_done(loop *loop, void *data);
+static void schedule_deadline(connection *self);
 
 static void on_linger_done(loop *loop, void *data)
 {
@@ -218,6 +277,7 @@ static bool start_lingering(connection *self)
     if (self->idle_timer)
         loop_timer_cancel(self->server->loop, self->idle_timer);
     self->idle_timer = loop_timer_add(self->server->loop, LINGER_SECONDS, on_linger_done, self);
+    self->timer_at = loop_now(self->server->loop) + LINGER_SECONDS;
     return self->idle_timer != NULL;
 }
 
@@ -229,6 +289,7 @@ static bool flush_output(connection *self)
                             self->output_size - self->output_sent, MSG_NOSIGNAL);
         if (sent > 0) {
             self->output_sent += (size_t)sent;
+            self->sent_total += (uint64_t)sent;
             self->last_activity = loop_now(self->server->loop);
         } else if (sent < 0 && errno == EINTR) {
             continue;
@@ -277,6 +338,7 @@ static void update(connection *self)
         }
         self->watched_events = events;
     }
+    schedule_deadline(self);
 }
 
 /* Answers the complete requests in `input`, in order, until one has to
@@ -298,13 +360,12 @@ static void answer_requests(connection *self)
         response answer;
         double delay = 0;
         if (status == HTTP_PARSE_INCOMPLETE) {
-            if (self->input_size < sizeof self->input)
-                break;
-            answer = error_response(431, NULL);  /* the head does not fit: close */
+            break;
+        } else if (status != HTTP_PARSE_DONE) {  /* malformed or too long: close */
+            answer = error_response(status == HTTP_PARSE_URI_TOO_LONG ? 414
+                                    : status == HTTP_PARSE_TOO_LARGE ? 431 : 400, NULL);
             self->input_size = 0;
-        } else if (status == HTTP_PARSE_BAD) {
-            answer = error_response(400, NULL);  /* malformed: close */
-            self->input_size = 0;
+            self->head_started = 0;
         } else {
             answer = answer_request(self, &request, &delay);
             server_log(self->server, "fd %d: %s %.*s -> %d%s", self->fd,
@@ -313,6 +374,7 @@ static void answer_requests(connection *self)
                        delay > 0 ? " (delayed)" : "");
             self->input_size -= request.length;
             memmove(self->input, self->input + request.length, self->input_size);
+            self->head_started = self->input_size > 0 ? loop_now(self->server->loop) : 0;
         }
         if (delay > 0) {
             self->delayed_response = answer;
@@ -355,6 +417,8 @@ static void on_event(loop *loop, int fd, uint32_t events, void *data)
         if (received > 0) {
             self->input_size += (size_t)received;
             self->last_activity = loop_now(self->server->loop);
+            if (self->head_started == 0 && !self->lingering)
+                self->head_started = self->last_activity;
         } else if (received == 0) {
             self->peer_closed = true;
         } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
@@ -368,21 +432,91 @@ static void on_event(loop *loop, int fd, uint32_t events, void *data)
     answer_requests(self);  /* EPOLLOUT: write the rest, then answer what waited for it */
 }
 
-static void on_idle_check(loop *loop, void *data)
+/* The earliest deadline that applies now, and what it closes for; INFINITY
+ * if none does. */
+static double next_deadline(const connection *self, const char **why)
+{
+    const server_options *options = &self->server->options;
+    bool waiting_on_us = self->delay_timer != NULL;  /* waiting on us is not idling */
+    bool unsent = self->output_sent < self->output_size;
+    double deadline = INFINITY;
+    *why = NULL;
+    if (options->idle_timeout > 0 && !waiting_on_us &&
+        self->last_activity + options->idle_timeout < deadline) {
+        deadline = self->last_activity + options->idle_timeout;
+        *why = "idle timeout";
+    }
+    if (options->header_timeout > 0 && self->head_started > 0 && !waiting_on_us && !unsent &&
+        self->head_started + options->header_timeout < deadline) {
+        deadline = self->head_started + options->header_timeout;
+        *why = "header timeout";
+    }
+    if (options->response_timeout > 0 && self->output_pending &&
+        self->output_started + options->response_timeout < deadline) {
+        deadline = self->output_started + options->response_timeout;
+        *why = "response timeout";
+    }
+    return deadline;
+}
+
+static void on_deadline(loop *loop, void *data)
 {
     connection *self = data;
     self->idle_timer = NULL;
-    double timeout = self->server->options.idle_timeout;
-    double remaining = self->last_activity + timeout - loop_now(loop);
-    if (self->delay_timer != NULL)  /* waiting on us is not idling */
-        remaining = timeout;
-    if (remaining > 0.001) {
-        self->idle_timer = loop_timer_add(loop, remaining, on_idle_check, self);
-        if (self->idle_timer == NULL)
-            connection_close(self, "out of memory for a timer");
+    self->timer_at = INFINITY;
+    const char *why;
+    double deadline = next_deadline(self, &why);
+    if (deadline > loop_now(loop) + 0.001 ||
+        (strcmp(why, "response timeout") == 0 && output_read_in_time(self))) {
+        schedule_deadline(self);
         return;
     }
-    connection_close(self, "idle timeout");
+    if (strcmp(why, "response timeout") == 0) {
+        /* Reset, not FIN: closing would leave the kernel sending the queued
+         * bytes to the slow reader for as long as it pleases. */
+        struct linger abort_on_close = {.l_onoff = 1, .l_linger = 0};
+        if (setsockopt(self->fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close) != 0)
+            server_log(self->server, "setsockopt(SO_LINGER) fd %d: %s", self->fd, strerror(errno));
+    }
+    if (strcmp(why, "header timeout") != 0) {
+        connection_close(self, why);
+        return;
+    }
+    server_log(self->server, "fd %d: no whole request head in %g s -> 408", self->fd,
+               self->server->options.header_timeout);
+    response answer = error_response(408, NULL);
+    self->input_size = 0;
+    self->head_started = 0;
+    if (!append_response(self, &answer)) {
+        connection_close(self, "out of memory for output");
+        return;
+    }
+    update(self);
+}
+
+/* Makes the timer fire no later than the earliest deadline. */
+static void schedule_deadline(connection *self)
+{
+    if (self->lingering)
+        return;  /* the lingering close has a timer of its own */
+    const char *why;
+    double deadline = next_deadline(self, &why);
+    if (self->idle_timer != NULL && self->timer_at <= deadline + 0.001)
+        return;  /* it fires early enough, and on_deadline looks again */
+    if (self->idle_timer != NULL)
+        loop_timer_cancel(self->server->loop, self->idle_timer);
+    self->idle_timer = NULL;
+    self->timer_at = INFINITY;
+    if (deadline == INFINITY)
+        return;
+    double now = loop_now(self->server->loop);
+    self->idle_timer = loop_timer_add(self->server->loop, deadline > now ? deadline - now : 0,
+                                      on_deadline, self);
+    if (self->idle_timer == NULL) {
+        fprintf(stderr, "flagserver: out of memory for a timer (fd %d)\n", self->fd);
+        return;  /* the next event tries again */
+    }
+    self->timer_at = deadline;
 }
 
 static void connection_open(server *server, int fd)
@@ -398,7 +532,8 @@ static void connection_open(server *server, int fd)
     }
     self->server = server;
     self->fd = fd;
-    self->last_activity = loop_now(server->loop);
+    self->last_activity = self->head_started = loop_now(server->loop);
+    self->timer_at = INFINITY;
     if (loop_watch(server->loop, fd, EPOLLIN, on_event, self) != 0) {
         fprintf(stderr, "flagserver: epoll_ctl(ADD) fd %d: %s\n", fd, strerror(errno));
         close(fd);
@@ -411,13 +546,50 @@ static void connection_open(server *server, int fd)
         self->next->previous = self;
     server->connections = self;
     server->connection_count++;
-    if (server->options.idle_timeout > 0) {
-        self->idle_timer = loop_timer_add(server->loop, server->options.idle_timeout,
-                                          on_idle_check, self);
-        if (self->idle_timer == NULL)
-            connection_close(self, "out of memory for a timer");
-    }
+    schedule_deadline(self);
     server_log(server, "connection %d opened (%lu open)", fd, server->connection_count);
+}
+
+/* Out of descriptors: closes one connection to make room for a newcomer. In
+ * order: a lingering one (its answer is sent), the one idle longest between
+ * requests, the one whose request head has taken longest so far. One being
+ * answered (a delay, unsent output) is never chosen. False if none may go. */
+static bool shed_one(server *server)
+{
+    double now = loop_now(server->loop);
+    connection *chosen = NULL;
+    int chosen_rank = 0;
+    double chosen_since = 0;
+    for (connection *each = server->connections; each; each = each->next) {
+        int rank;
+        double since;
+        if (each->lingering) {
+            rank = 3, since = 0;
+        } else if (each->delay_timer != NULL || each->output_sent < each->output_size) {
+            continue;
+        } else if (each->head_started == 0 && each->input_size == 0) {
+            rank = 2, since = each->last_activity;   /* idle between requests */
+        } else {
+            rank = 1, since = each->head_started;    /* on its head (or silent since accept) */
+        }
+        if (rank < 3 && now - since < SHED_MIN_AGE)
+            continue;
+        if (rank > chosen_rank || (rank == chosen_rank && since < chosen_since))
+            chosen = each, chosen_rank = rank, chosen_since = since;
+    }
+    if (chosen == NULL)
+        return false;
+    if (server->shed_count++ == 0)
+        fprintf(stderr, "flagserver: out of descriptors (see ulimit -n): closing lingering,"
+                " idle, then slowest connections to make room\n");
+    if (chosen->lingering) {  /* read what is left, so that closing sends no reset */
+        char sink[4096];
+        for (int reads = 0; reads < 16 && recv(chosen->fd, sink, sizeof sink, 0) > 0; reads++)
+            ;
+    }
+    connection_close(chosen, chosen_rank == 3 ? "shed (lingering)"
+                             : chosen_rank == 2 ? "shed (idle)" : "shed (slowest head)");
+    return true;
 }
 
 bool connections_accept(server *server)
@@ -442,6 +614,8 @@ bool connections_accept(server *server)
         case ENFILE:
         case ENOBUFS:
         case ENOMEM:
+            if (shed_one(server))
+                continue;
             /* Said once; again only with -v, as it repeats while it lasts. */
             if (server->accept_pauses++ == 0 || server->options.verbose)
                 fprintf(stderr, "flagserver: accept4: %s (%lu connections open; see ulimit -n);"

@@ -50,6 +50,12 @@ static const char usage_text[] =
     "  --port-file F             write the port there once listening\n"
     "  --idle-timeout S          close connections silent this long (default 5;\n"
     "                            0: never)\n"
+    "  --header-timeout S        a request head must be whole this long after its\n"
+    "                            first byte (or the accept), else 408 and close;\n"
+    "                            slow senders cannot hold a connection (default 10;\n"
+    "                            0: never)\n"
+    "  --response-timeout S      what is queued must be read this long after, else\n"
+    "                            close (default 30; 0: never)\n"
     "  --export DIR              write DIR/<cc>/<cc>.gif and DIR/manifest.tsv, exit\n"
     "  -v, --verbose             log connections and requests on stderr\n"
     "  -h, --help                this help\n";
@@ -134,12 +140,15 @@ static void parse_command_line(int argc, char **argv, command_line *line)
         {"port", required_argument, NULL, 'p'},
         {"port-file", required_argument, NULL, 'f'},
         {"idle-timeout", required_argument, NULL, 'i'},
+        {"header-timeout", required_argument, NULL, 'H'},
+        {"response-timeout", required_argument, NULL, 'R'},
         {"export", required_argument, NULL, 'x'},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    *line = (command_line){.server = {.seed = 1, .idle_timeout = 5}};
+    *line = (command_line){.server = {.seed = 1, .idle_timeout = 5, .header_timeout = 10,
+                                      .response_timeout = 30}};
     double delay = -1, error_rate = -1;  /* -1: not given */
     int option;
     opterr = 0;
@@ -161,6 +170,8 @@ static void parse_command_line(int argc, char **argv, command_line *line)
         case 'p': line->port = (long)parse_whole("port", optarg, 65535); break;
         case 'f': line->port_file = optarg; break;
         case 'i': line->server.idle_timeout = parse_seconds("idle-timeout", optarg); break;
+        case 'H': line->server.header_timeout = parse_seconds("header-timeout", optarg); break;
+        case 'R': line->server.response_timeout = parse_seconds("response-timeout", optarg); break;
         case 'x': line->export_directory = optarg; break;
         case 'v': line->server.verbose++; break;
         case 'h': fputs(usage_text, stdout); exit(BENCH_EXIT_OK);

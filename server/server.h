@@ -22,6 +22,8 @@ typedef struct {
     double error_rate;       /* fraction of flag requests answered 500 (error mode) */
     uint64_t seed;           /* fault injection is a function of (seed, request number) */
     double idle_timeout;     /* close a connection silent this long */
+    double header_timeout;   /* a whole request head must arrive within this (408) */
+    double response_timeout; /* what was queued must be read within this */
     int verbose;
 } server_options;
 
@@ -34,10 +36,13 @@ typedef struct {
     connection *connections;     /* every open one, to close them all at exit */
     unsigned long connection_count;
     unsigned long accept_pauses; /* times accept4 ran out of descriptors */
+    unsigned long shed_count;    /* connections closed to make room */
 } server;
 
 /* Accepts every pending connection on the listening socket (until EAGAIN).
- * Returns false if accept4 hit the descriptor limit (the caller pauses). */
+ * Out of descriptors, it closes a lingering, then the oldest idle, then the
+ * slowest connection to make room; returns false if none could go (the
+ * caller pauses accepting). */
 bool connections_accept(server *server);
 /* Closes every connection (at exit). */
 void connections_close_all(server *server);

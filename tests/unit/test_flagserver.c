@@ -267,10 +267,26 @@ Test(http, malformed_requests)
         "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -0\r\n\r\n",
         "GET / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
         "GET / HTTP/1.1\r\nHost: x\001\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Del: a\x7f" "b\r\n\r\n",  /* DEL (issue 10) */
     };
     http_request request;
     for (size_t index = 0; index < sizeof bad / sizeof bad[0]; index++)
         cr_assert_eq(parse(bad[index], &request), HTTP_PARSE_BAD, "accepted: %s", bad[index]);
+}
+
+Test(http, too_long_is_414_or_431_never_incomplete)
+{
+    static char buffer[HTTP_MAX_REQUEST + 100];
+    http_request request;
+    /* a request line longer than the cap */
+    memset(buffer, 'a', sizeof buffer);
+    memcpy(buffer, "GET /", 5);
+    cr_assert_eq(http_parse_request(buffer, HTTP_MAX_REQUEST - 1, &request), HTTP_PARSE_INCOMPLETE);
+    cr_assert_eq(http_parse_request(buffer, HTTP_MAX_REQUEST, &request), HTTP_PARSE_URI_TOO_LONG);
+    /* a whole request line, then fields past the cap */
+    const char *line = "GET / HTTP/1.1\r\nHost: x\r\nX-Filler: ";
+    memcpy(buffer, line, strlen(line));
+    cr_assert_eq(http_parse_request(buffer, HTTP_MAX_REQUEST, &request), HTTP_PARSE_TOO_LARGE);
 }
 
 static http_route_kind route(const char *target, char code[2])
