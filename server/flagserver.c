@@ -18,8 +18,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
-#include <math.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -31,34 +29,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static const char usage_text[] =
+static const char about[] =
     "usage: flagserver [options]\n"
     "\n"
     "Serves generated flag images at http://127.0.0.1:PORT/flags/<cc>/<cc>.gif\n"
     "and their manifest at /flags/manifest.tsv (cc, size, FNV-1a 64 checksum).\n"
-    "\n"
-    "  --mode local|delay|error  local answers at once; delay makes every flag\n"
-    "                            response wait --delay; error answers a seeded\n"
-    "                            --error-rate of flag requests with 500 and delays\n"
-    "                            half of them (default local)\n"
-    "  --delay S                 seconds a delayed response waits (default 0.5 in\n"
-    "                            delay and error modes)\n"
-    "  --error-rate R            fraction 0..1 of flag requests that fail (default\n"
-    "                            0.25 in error mode)\n"
-    "  --seed N                  seed of the fault injection (default 1)\n"
-    "  --port P                  TCP port on 127.0.0.1 (default 0: a free one)\n"
-    "  --port-file F             write the port there once listening\n"
-    "  --idle-timeout S          close connections silent this long (default 5;\n"
-    "                            0: never)\n"
-    "  --header-timeout S        a request head must be whole this long after its\n"
-    "                            first byte (or the accept), else 408 and close;\n"
-    "                            slow senders cannot hold a connection (default 10;\n"
-    "                            0: never)\n"
-    "  --response-timeout S      what is queued must be read this long after, else\n"
-    "                            close (default 30; 0: never)\n"
-    "  --export DIR              write DIR/<cc>/<cc>.gif and DIR/manifest.tsv, exit\n"
-    "  -v, --verbose             log connections and requests on stderr\n"
-    "  -h, --help                this help\n";
+    "--mode local answers at once; delay makes every flag response wait --delay;\n"
+    "error answers a seeded --error-rate of flag requests with 500 and delays\n"
+    "half of them.\n"
+    "\n";
 
 void server_log(const server *server, const char *fmt, ...)
 {
@@ -72,57 +51,6 @@ void server_log(const server *server, const char *fmt, ...)
     va_end(args);
 }
 
-/* A system call failed: "flagserver: what: reason", exit 1. */
-static void failf(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-static void failf(const char *fmt, ...)
-{
-    va_list args;
-    va_start(args, fmt);
-    fprintf(stderr, "flagserver: ");
-    vfprintf(stderr, fmt, args);
-    fputc('\n', stderr);
-    va_end(args);
-    exit(BENCH_EXIT_WRONG);
-}
-
-static void fail(const char *what) __attribute__((noreturn));
-static void fail(const char *what)
-{
-    failf("%s: %s", what, strerror(errno));
-}
-
-static void usage_error(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-static void usage_error(const char *fmt, ...)
-{
-    va_list args;
-    va_start(args, fmt);
-    fprintf(stderr, "flagserver: ");
-    vfprintf(stderr, fmt, args);
-    fprintf(stderr, " (try --help)\n");
-    va_end(args);
-    exit(BENCH_EXIT_USAGE);
-}
-
-static double parse_seconds(const char *option, const char *text)
-{
-    char *end;
-    errno = 0;
-    double value = strtod(text, &end);
-    if (errno != 0 || end == text || *end != '\0' || !isfinite(value) || value < 0)
-        usage_error("--%s: '%s' is not a number of seconds >= 0", option, text);
-    return value;
-}
-
-static unsigned long long parse_whole(const char *option, const char *text, unsigned long long max)
-{
-    char *end;
-    errno = 0;
-    unsigned long long value = strtoull(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || value > max)
-        usage_error("--%s: '%s' is not a whole number from 0 to %llu", option, text, max);
-    return value;
-}
-
 typedef struct {
     server_options server;
     long port;
@@ -132,67 +60,61 @@ typedef struct {
 
 static void parse_command_line(int argc, char **argv, command_line *line)
 {
-    static const struct option long_options[] = {
-        {"mode", required_argument, NULL, 'm'},
-        {"delay", required_argument, NULL, 'd'},
-        {"error-rate", required_argument, NULL, 'e'},
-        {"seed", required_argument, NULL, 's'},
-        {"port", required_argument, NULL, 'p'},
-        {"port-file", required_argument, NULL, 'f'},
-        {"idle-timeout", required_argument, NULL, 'i'},
-        {"header-timeout", required_argument, NULL, 'H'},
-        {"response-timeout", required_argument, NULL, 'R'},
-        {"export", required_argument, NULL, 'x'},
-        {"verbose", no_argument, NULL, 'v'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
+    int mode = MODE_LOCAL;
+    double delay = -1, error_rate = -1;  /* -1: not given */
+    bool help = false;
     *line = (command_line){.server = {.seed = 1, .idle_timeout = 5, .header_timeout = 10,
                                       .response_timeout = 30}};
-    double delay = -1, error_rate = -1;  /* -1: not given */
-    int option;
-    opterr = 0;
-    while ((option = getopt_long(argc, argv, ":vh", long_options, NULL)) != -1) {
-        switch (option) {
-        case 'm':
-            if (strcmp(optarg, "local") == 0) line->server.mode = MODE_LOCAL;
-            else if (strcmp(optarg, "delay") == 0) line->server.mode = MODE_DELAY;
-            else if (strcmp(optarg, "error") == 0) line->server.mode = MODE_ERROR;
-            else usage_error("--mode: '%s' is not local, delay or error", optarg);
-            break;
-        case 'd': delay = parse_seconds("delay", optarg); break;
-        case 'e':
-            error_rate = parse_seconds("error-rate", optarg);
-            if (error_rate > 1)
-                usage_error("--error-rate: '%s' is not a fraction from 0 to 1", optarg);
-            break;
-        case 's': line->server.seed = parse_whole("seed", optarg, UINT64_MAX); break;
-        case 'p': line->port = (long)parse_whole("port", optarg, 65535); break;
-        case 'f': line->port_file = optarg; break;
-        case 'i': line->server.idle_timeout = parse_seconds("idle-timeout", optarg); break;
-        case 'H': line->server.header_timeout = parse_seconds("header-timeout", optarg); break;
-        case 'R': line->server.response_timeout = parse_seconds("response-timeout", optarg); break;
-        case 'x': line->export_directory = optarg; break;
-        case 'v': line->server.verbose++; break;
-        case 'h': fputs(usage_text, stdout); exit(BENCH_EXIT_OK);
-        case ':': usage_error("%s needs a value", argv[optind - 1]);
-        default:
-            if (optopt)
-                usage_error("unknown option '-%c'", optopt);
-            usage_error("unknown option '%s'", argv[optind - 1]);
-        }
+    const bench_option options[] = {
+        {"mode", 0, BENCH_OPT_CHOICE, &mode, "MODE",
+         "local, delay or error (default local)", "local|delay|error"},
+        {"delay", 0, BENCH_OPT_SECONDS, &delay, "S",
+         "seconds a delayed response waits (default 0.5 in\n"
+         "                             delay and error modes)", NULL},
+        {"error-rate", 0, BENCH_OPT_SECONDS, &error_rate, "R",
+         "fraction 0..1 of flag requests that fail (default\n"
+         "                             0.25 in error mode)", NULL},
+        {"seed", 0, BENCH_OPT_U64, &line->server.seed, "N", "seed of the fault injection (default 1)", NULL},
+        {"port", 0, BENCH_OPT_NATURAL, &line->port, "P", "TCP port on 127.0.0.1 (default 0: a free one)", NULL},
+        {"port-file", 0, BENCH_OPT_STRING, &line->port_file, "F", "write the port there once listening", NULL},
+        {"idle-timeout", 0, BENCH_OPT_SECONDS, &line->server.idle_timeout, "S",
+         "close connections silent this long (default 5;\n"
+         "                             0: never)", NULL},
+        {"header-timeout", 0, BENCH_OPT_SECONDS, &line->server.header_timeout, "S",
+         "a request head must be whole this long after its\n"
+         "                             first byte (or the accept), else 408 and close\n"
+         "                             (default 10; 0: never)", NULL},
+        {"response-timeout", 0, BENCH_OPT_SECONDS, &line->server.response_timeout, "S",
+         "what is queued must be read this long after, else\n"
+         "                             reset (default 30; 0: never)", NULL},
+        {"export", 0, BENCH_OPT_STRING, &line->export_directory, "DIR",
+         "write DIR/<cc>/<cc>.gif and DIR/manifest.tsv, exit", NULL},
+        {"verbose", 'v', BENCH_OPT_FLAG, NULL, NULL, "log connections and requests on stderr", NULL},
+        {"help", 'h', BENCH_OPT_FLAG, &help, NULL, "this help", NULL},
+        BENCH_OPTIONS_END,
+    };
+    int first_operand = bench_parse_options(options, argc, argv, &line->server.verbose);
+    if (help) {
+        fputs(about, stdout);
+        bench_print_options(options);
+        exit(BENCH_EXIT_OK);
     }
-    if (optind < argc)
-        usage_error("unexpected argument '%s'", argv[optind]);
+    if (first_operand < argc)
+        bench_usage_error("unexpected argument '%s'", argv[first_operand]);
+    if (line->port > 65535)
+        bench_usage_error("--port: '%ld' is not a port from 0 to 65535", line->port);
+    if (error_rate > 1)
+        bench_usage_error("--error-rate: '%g' is not a fraction from 0 to 1", error_rate);
 
-    server_options *options = &line->server;
+    server_options *server = &line->server;
+    server->mode = (server_mode)mode;
     /* A fault the mode would not inject is a mistake worth saying (0 is fine). */
-    if (delay > 0 && options->mode == MODE_LOCAL)
-        usage_error("--delay '%g' needs --mode delay or error", delay);
-    if (error_rate > 0 && options->mode != MODE_ERROR)
-        usage_error("--error-rate '%g' needs --mode error", error_rate);
-    options->delay = delay >= 0 ? delay : options->mode == MODE_LOCAL ? 0 : 0.5;
-    options->error_rate = error_rate >= 0 ? error_rate : 0.25;
+    if (delay > 0 && server->mode == MODE_LOCAL)
+        bench_usage_error("--delay '%g' needs --mode delay or error", delay);
+    if (error_rate > 0 && server->mode != MODE_ERROR)
+        bench_usage_error("--error-rate '%g' needs --mode error", error_rate);
+    server->delay = delay >= 0 ? delay : server->mode == MODE_LOCAL ? 0 : 0.5;
+    server->error_rate = error_rate >= 0 ? error_rate : 0.25;
 }
 
 /* ---- start-up --------------------------------------------------------------- */
@@ -202,11 +124,11 @@ static void raise_open_file_limit(void)
 {
     struct rlimit limit;
     if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
-        fail("getrlimit(RLIMIT_NOFILE)");
+        bench_fail("getrlimit(RLIMIT_NOFILE)");
     if (limit.rlim_cur < limit.rlim_max) {
         limit.rlim_cur = limit.rlim_max;
         if (setrlimit(RLIMIT_NOFILE, &limit) != 0)
-            fail("setrlimit(RLIMIT_NOFILE)");
+            bench_fail("setrlimit(RLIMIT_NOFILE)");
     }
 }
 
@@ -214,19 +136,19 @@ static int listen_on_loopback(long port, int *bound_port)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
-        fail("socket");
+        bench_fail("socket");
     int on = 1;
     if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0)
-        fail("setsockopt(SO_REUSEADDR)");
+        bench_fail("setsockopt(SO_REUSEADDR)");
     struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
                                   .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     if (bind(fd, (struct sockaddr *)&address, sizeof address) != 0)
-        failf("bind 127.0.0.1:%ld: %s", port, strerror(errno));
+        bench_failf("bind 127.0.0.1:%ld: %s", port, strerror(errno));
     if (listen(fd, SOMAXCONN) != 0)
-        fail("listen");
+        bench_fail("listen");
     socklen_t size = sizeof address;
     if (getsockname(fd, (struct sockaddr *)&address, &size) != 0)
-        fail("getsockname");
+        bench_fail("getsockname");
     *bound_port = ntohs(address.sin_port);
     return fd;
 }
@@ -236,18 +158,18 @@ static void write_port_file(const char *path, int port)
 {
     char temporary[4096];
     if (snprintf(temporary, sizeof temporary, "%s.%ld.tmp", path, (long)getpid()) >= (int)sizeof temporary)
-        failf("--port-file: name too long: %s", path);
+        bench_failf("--port-file: name too long: %s", path);
     FILE *file = fopen(temporary, "w");
     if (file == NULL)
-        failf("fopen %s: %s", temporary, strerror(errno));
+        bench_failf("fopen %s: %s", temporary, strerror(errno));
     fprintf(file, "%d\n", port);
     if (fclose(file) != 0) {
         unlink(temporary);
-        failf("write %s: %s", temporary, strerror(errno));
+        bench_failf("write %s: %s", temporary, strerror(errno));
     }
     if (rename(temporary, path) != 0) {
         unlink(temporary);
-        failf("rename %s to %s: %s", temporary, path, strerror(errno));
+        bench_failf("rename %s to %s: %s", temporary, path, strerror(errno));
     }
 }
 
@@ -260,12 +182,12 @@ static int open_signal_fd(void)
     sigaddset(&stop_signals, SIGINT);
     /* A shell may start us with SIGINT ignored; blocked, it still queues. */
     if (signal(SIGINT, SIG_DFL) == SIG_ERR || signal(SIGTERM, SIG_DFL) == SIG_ERR)
-        fail("signal");
+        bench_fail("signal");
     if (sigprocmask(SIG_BLOCK, &stop_signals, NULL) != 0)
-        fail("sigprocmask");
+        bench_fail("sigprocmask");
     int fd = signalfd(-1, &stop_signals, SFD_NONBLOCK | SFD_CLOEXEC);
     if (fd < 0)
-        fail("signalfd");
+        bench_fail("signalfd");
     return fd;
 }
 
@@ -277,7 +199,7 @@ static void resume_accepting(loop *loop, void *data)
 {
     server *server = data;
     if (loop_watch(loop, server->listen_fd, EPOLLIN, on_listening_socket, server) != 0)
-        fail("epoll_ctl (listening socket)");
+        bench_fail("epoll_ctl (listening socket)");
 }
 
 static void on_listening_socket(loop *loop, int fd, uint32_t events, void *data)
@@ -289,9 +211,9 @@ static void on_listening_socket(loop *loop, int fd, uint32_t events, void *data)
         /* Out of descriptors: the socket stays readable, so stop watching it
          * for a moment instead of spinning; closing connections frees some. */
         if (loop_unwatch(loop, server->listen_fd) != 0)
-            fail("epoll_ctl (listening socket)");
+            bench_fail("epoll_ctl (listening socket)");
         if (loop_timer_add(loop, 0.1, resume_accepting, server) == NULL)
-            failf("out of memory for a timer");
+            bench_failf("out of memory for a timer");
     }
 }
 
@@ -304,7 +226,7 @@ static void on_signal(loop *loop, int fd, uint32_t events, void *data)
     if (size != (ssize_t)sizeof info) {
         if (size < 0 && (errno == EAGAIN || errno == EINTR))
             return;
-        fail("read (signalfd)");
+        bench_fail("read (signalfd)");
     }
     server_log(server, "%s: stopping", strsignal((int)info.ssi_signo));
     loop_stop(loop);
@@ -312,12 +234,13 @@ static void on_signal(loop *loop, int fd, uint32_t events, void *data)
 
 int main(int argc, char **argv)
 {
+    bench_set_program_name("flagserver");
     command_line line;
     parse_command_line(argc, argv, &line);
 
     server server = {.options = line.server, .listen_fd = -1};
     if (!flags_build(&server.flags))
-        failf("out of memory generating the flags");
+        bench_failf("out of memory generating the flags");
     if (line.export_directory != NULL) {
         bool exported = flags_export(&server.flags, line.export_directory);
         flags_free(&server.flags);
@@ -325,23 +248,23 @@ int main(int argc, char **argv)
     }
 
     if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)  /* a vanished client is an EPIPE, not a death */
-        fail("signal(SIGPIPE)");
+        bench_fail("signal(SIGPIPE)");
     raise_open_file_limit();
     int signal_fd = open_signal_fd();
     int port;
     server.listen_fd = listen_on_loopback(line.port, &port);
     server.loop = loop_new();
     if (server.loop == NULL)
-        fail("loop_new (epoll_create1)");
+        bench_fail("loop_new (epoll_create1)");
     if (loop_watch(server.loop, server.listen_fd, EPOLLIN, on_listening_socket, &server) != 0 ||
         loop_watch(server.loop, signal_fd, EPOLLIN, on_signal, &server) != 0)
-        fail("epoll_ctl");
+        bench_fail("epoll_ctl");
 
     if (line.port_file != NULL)
         write_port_file(line.port_file, port);
     printf("listening on http://127.0.0.1:%d/flags\n", port);
     if (fflush(stdout) != 0)
-        fail("fflush(stdout)");
+        bench_fail("fflush(stdout)");
     server_log(&server, "mode %s, delay %g s, error rate %g, seed %llu, idle timeout %g s",
                (const char *[]){"local", "delay", "error"}[server.options.mode],
                server.options.delay, server.options.error_rate,
