@@ -23,8 +23,8 @@
  * state, in update(); a client that resets costs its own connection only.
  */
 #define _GNU_SOURCE
-#include "server.h"
-#include "http.h"
+#include "eventloop.h"
+#include "respond.h"
 #include "bench.h"
 
 #include <errno.h>
@@ -46,16 +46,6 @@ static const double LINGER_SECONDS = 2.0;
 /* Out of descriptors, only a connection idle or on its head this long may be
  * closed for a newcomer: a client that has just connected is not slow yet. */
 static const double SHED_MIN_AGE = 0.5;
-
-typedef struct {
-    int status;
-    const char *content_type;
-    const void *body;
-    size_t body_size;
-    bool head;          /* HEAD: the header only */
-    bool keep_alive;
-    int minor_version;
-} response;
 
 struct connection {
     server *server;
@@ -84,7 +74,7 @@ struct connection {
 static void connection_close(connection *self, const char *why)
 {
     server *server = self->server;
-    server_log(server, "connection %d closed: %s", self->fd, why);
+    core_log(&server->core, "connection %d closed: %s", self->fd, why);
     if (self->idle_timer)
         loop_timer_cancel(server->loop, self->idle_timer);
     if (self->delay_timer)
@@ -168,86 +158,17 @@ static bool append_output(connection *self, const void *bytes, size_t size)
 static bool append_response(connection *self, const response *answer)
 {
     char header[512];
-    const char *connection_field = !answer->keep_alive ? "Connection: close\r\n"
-                                   : answer->minor_version == 0 ? "Connection: keep-alive\r\n"
-                                   : "";
-    int header_size = snprintf(header, sizeof header,
-                               "HTTP/1.1 %d %s\r\nServer: flagserver\r\n"
-                               "Content-Type: %s\r\nContent-Length: %zu\r\n%s%s\r\n",
-                               answer->status, http_reason(answer->status),
-                               answer->content_type, answer->body_size, connection_field,
-                               answer->status == 405 ? "Allow: GET, HEAD\r\n" : "");
+    size_t header_size = respond_header(answer, header, sizeof header);
     if (!answer->keep_alive)
         self->close_after_output = true;
-    return append_output(self, header, (size_t)header_size) &&
+    return append_output(self, header, header_size) &&
            (answer->head || append_output(self, answer->body, answer->body_size));
 }
 
-static const char *error_body(int status)
+static uint64_t next_number(void *data)
 {
-    switch (status) {
-    case 400: return "400 Bad Request\n";
-    case 404: return "404 Not Found\n";
-    case 405: return "405 Method Not Allowed\n";
-    case 408: return "408 Request Timeout\n";
-    case 414: return "414 URI Too Long\n";
-    case 431: return "431 Request Header Fields Too Large\n";
-    default: return "500 Internal Server Error\n";
-    }
-}
-
-/* A short text answer; request is NULL when there was no valid one. */
-static response error_response(int status, const http_request *request)
-{
-    const char *body = error_body(status);
-    return (response){
-        .status = status, .content_type = "text/plain", .body = body, .body_size = strlen(body),
-        .head = request && request->method == HTTP_HEAD,
-        .keep_alive = request && request->keep_alive,
-        .minor_version = request ? request->minor_version : 1,
-    };
-}
-
-/* A number in [0, 1) that depends only on the seed, the request's number
- * and which draw it is: the same run of requests meets the same faults. */
-static double fault_draw(const server *server, uint64_t request_number, int which)
-{
-    uint64_t bits = bench_mix64(server->options.seed ^ bench_mix64(2 * request_number + (uint64_t)which));
-    return (double)(bits >> 11) * 0x1p-53;
-}
-
-/* The answer to one request, and how long it waits (fault injection). */
-static response answer_request(connection *self, const http_request *request, double *delay)
-{
-    server *server = self->server;
-    *delay = 0;
-    if (request->method == HTTP_OTHER_METHOD)
-        return error_response(405, request);
-    char code[2];
-    http_route_kind route = http_route(request->target, request->target_length, code);
-    if (route == ROUTE_MANIFEST)  /* never delayed nor failed */
-        return (response){200, "text/tab-separated-values", server->flags.manifest,
-                          server->flags.manifest_size, request->method == HTTP_HEAD,
-                          request->keep_alive, request->minor_version};
-    if (route == ROUTE_NOT_FOUND)
-        return error_response(404, request);
-
-    /* A flag request: faults first, then the lookup. */
-    uint64_t number = server->flag_requests++;
-    const server_options *options = &server->options;
-    if (options->mode == MODE_DELAY)
-        *delay = options->delay;
-    if (options->mode == MODE_ERROR) {
-        if (fault_draw(server, number, 1) < 0.5)
-            *delay = options->delay;
-        if (fault_draw(server, number, 0) < options->error_rate)
-            return error_response(500, request);
-    }
-    const flag_image *image = flags_find(&server->flags, code[0], code[1]);
-    if (image == NULL)
-        return error_response(404, request);
-    return (response){200, "image/gif", image->gif, image->gif_size,
-                      request->method == HTTP_HEAD, request->keep_alive, request->minor_version};
+    server *server = data;
+    return server->flag_requests++;  /* one thread: nothing to lock */
 }
 
 /* ---- the state machine ------------------------------------------------------------ */
@@ -270,7 +191,7 @@ static void on_linger_done(loop *loop, void *data)
 static bool start_lingering(connection *self)
 {
     if (shutdown(self->fd, SHUT_WR) != 0) {
-        server_log(self->server, "shutdown fd %d: %s", self->fd, strerror(errno));
+        core_log(&self->server->core, "shutdown fd %d: %s", self->fd, strerror(errno));
         return false;
     }
     self->lingering = true;
@@ -296,7 +217,7 @@ static bool flush_output(connection *self)
         } else if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             return true;
         } else {
-            server_log(self->server, "send fd %d: %s", self->fd, strerror(errno));
+            core_log(&self->server->core, "send fd %d: %s", self->fd, strerror(errno));
             return false;
         }
     }
@@ -362,13 +283,12 @@ static void answer_requests(connection *self)
         if (status == HTTP_PARSE_INCOMPLETE) {
             break;
         } else if (status != HTTP_PARSE_DONE) {  /* malformed or too long: close */
-            answer = error_response(status == HTTP_PARSE_URI_TOO_LONG ? 414
-                                    : status == HTTP_PARSE_TOO_LARGE ? 431 : 400, NULL);
+            answer = respond_error(respond_parse_error(status), NULL);
             self->input_size = 0;
             self->head_started = 0;
         } else {
-            answer = answer_request(self, &request, &delay);
-            server_log(self->server, "fd %d: %s %.*s -> %d%s", self->fd,
+            answer = respond(&self->server->core, &request, next_number, self->server, &delay);
+            core_log(&self->server->core, "fd %d: %s %.*s -> %d%s", self->fd,
                        request.method == HTTP_GET ? "GET" : request.method == HTTP_HEAD ? "HEAD" : "other",
                        (int)request.target_length, request.target, answer.status,
                        delay > 0 ? " (delayed)" : "");
@@ -422,7 +342,7 @@ static void on_event(loop *loop, int fd, uint32_t events, void *data)
         } else if (received == 0) {
             self->peer_closed = true;
         } else if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-            server_log(self->server, "recv fd %d: %s", fd, strerror(errno));
+            core_log(&self->server->core, "recv fd %d: %s", fd, strerror(errno));
             connection_close(self, "recv failed");
             return;
         }
@@ -436,7 +356,7 @@ static void on_event(loop *loop, int fd, uint32_t events, void *data)
  * if none does. */
 static double next_deadline(const connection *self, const char **why)
 {
-    const server_options *options = &self->server->options;
+    const server_options *options = &self->server->core.options;
     bool waiting_on_us = self->delay_timer != NULL;  /* waiting on us is not idling */
     bool unsent = self->output_sent < self->output_size;
     double deadline = INFINITY;
@@ -476,15 +396,15 @@ static void on_deadline(loop *loop, void *data)
          * bytes to the slow reader for as long as it pleases. */
         struct linger abort_on_close = {.l_onoff = 1, .l_linger = 0};
         if (setsockopt(self->fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close) != 0)
-            server_log(self->server, "setsockopt(SO_LINGER) fd %d: %s", self->fd, strerror(errno));
+            core_log(&self->server->core, "setsockopt(SO_LINGER) fd %d: %s", self->fd, strerror(errno));
     }
     if (strcmp(why, "header timeout") != 0) {
         connection_close(self, why);
         return;
     }
-    server_log(self->server, "fd %d: no whole request head in %g s -> 408", self->fd,
-               self->server->options.header_timeout);
-    response answer = error_response(408, NULL);
+    core_log(&self->server->core, "fd %d: no whole request head in %g s -> 408", self->fd,
+               self->server->core.options.header_timeout);
+    response answer = respond_error(408, NULL);
     self->input_size = 0;
     self->head_started = 0;
     if (!append_response(self, &answer)) {
@@ -523,7 +443,7 @@ static void connection_open(server *server, int fd)
 {
     int on = 1;
     if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on) != 0)
-        server_log(server, "setsockopt(TCP_NODELAY) fd %d: %s", fd, strerror(errno));
+        core_log(&server->core, "setsockopt(TCP_NODELAY) fd %d: %s", fd, strerror(errno));
     connection *self = calloc(1, sizeof *self);
     if (self == NULL) {
         fprintf(stderr, "flagserver: out of memory for connection %d\n", fd);
@@ -547,7 +467,7 @@ static void connection_open(server *server, int fd)
     server->connections = self;
     server->connection_count++;
     schedule_deadline(self);
-    server_log(server, "connection %d opened (%lu open)", fd, server->connection_count);
+    core_log(&server->core, "connection %d opened (%lu open)", fd, server->connection_count);
 }
 
 /* Out of descriptors: closes one connection to make room for a newcomer. In
@@ -595,7 +515,7 @@ static bool shed_one(server *server)
 bool connections_accept(server *server)
 {
     for (;;) {
-        int fd = accept4(server->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        int fd = accept4(server->core.listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd >= 0) {
             connection_open(server, fd);
             continue;
@@ -617,7 +537,7 @@ bool connections_accept(server *server)
             if (shed_one(server))
                 continue;
             /* Said once; again only with -v, as it repeats while it lasts. */
-            if (server->accept_pauses++ == 0 || server->options.verbose)
+            if (server->accept_pauses++ == 0 || server->core.options.verbose)
                 fprintf(stderr, "flagserver: accept4: %s (%lu connections open; see ulimit -n);"
                         " pausing new connections\n", strerror(errno), server->connection_count);
             return false;

@@ -3,7 +3,8 @@
 # `load flagserver-helpers` after `load helpers`.
 #
 # FLAGSERVER_MODEL picks the server model under test: empty (the default)
-# is bin/flagserver, NAME is bin/flagserver-NAME.
+# is bin/flagserver, NAME is bin/flagserver-NAME. tests/flagserver-models.bats
+# runs tests/flagserver.bats once per model that way.
 
 PYTHON=/usr/bin/python3
 SERVER_BIN=$BIN/flagserver${FLAGSERVER_MODEL:+-$FLAGSERVER_MODEL}

@@ -222,6 +222,7 @@ EOF
 }
 
 @test "flagserver: delay mode waits on a timer; 50 parallel requests take about one delay" {
+    [ "${FLAGSERVER_MODEL:-}" != iterative ] || skip "the iterative server serves one at a time, by design"
     start_server --mode delay --delay 0.4
     started=$(date +%s.%N)
     [ "$(status_of "$URL/br/br.gif")" = 200 ]
@@ -333,7 +334,10 @@ s.listen()' "$port"
     run $PYTHON "$BATS_FILE_TMPDIR/many.py" "$PORT" 150
     [ "$status" -eq 0 ] || { echo "$output"; false; }
     [ "$output" = "150 of 150 ok" ]
-    grep -q "accept4: Too many open files" "$BATS_TEST_TMPDIR/server.err"
+    # Only the models that hold many connections in one process run out.
+    case ${FLAGSERVER_MODEL:-eventloop} in
+    eventloop | pthread | pool) grep -q "accept4: Too many open files" "$BATS_TEST_TMPDIR/server.err" ;;
+    esac
 }
 
 @test "flagserver: --export writes the 249 files and the manifest the server serves" {
@@ -425,7 +429,7 @@ s.listen()' "$port"
     run scripts/flagservers.sh stop "$SERVERS_DIR"
     [ "$status" -eq 0 ]
     for pid in $pids; do
-        ! kill -0 "$pid" 2>/dev/null || [ "$(awk '{print $3}' "/proc/$pid/stat")" = Z ]
+        ! kill -0 "$pid" 2>/dev/null || [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo Z)" = Z ]
     done
     [ -z "$(ls "$SERVERS_DIR"/*.pid "$SERVERS_DIR"/*.port 2>/dev/null)" ]
     [ "$(status_of "$local_url/br/br.gif")" = 000 ]
@@ -445,7 +449,7 @@ s.listen()' "$port"
     gone() {
         local pid
         for pid in $pids; do
-            ! kill -0 "$pid" 2>/dev/null || [ "$(awk '{print $3}' "/proc/$pid/stat")" = Z ] || return 1
+            ! kill -0 "$pid" 2>/dev/null || [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo Z)" = Z ] || return 1
         done
     }
     for attempt in $(seq 100); do
