@@ -6,11 +6,14 @@
 #
 #   SERVER_LOAD=quick|full   quick (the default when SECONDS <= 2): one run of
 #                            LOCAL at 100 connections (1 s) and DELAY at 1000
-#                            (2 s), keep-alive: well under a minute. full: 1, 10, 100,
-#                            1000 (and 10000 where the descriptor limit allows)
-#                            connections; LOCAL keep-alive and Connection: close,
-#                            DELAY keep-alive; SERVER_LOAD_RUNS runs (5) per point
-#                            of SECONDS (default 1; DELAY twice as long)
+#                            (2 s), keep-alive: well under a minute. full (when
+#                            SECONDS > 2, as make bench's full run passes): LOCAL
+#                            keep-alive at 1, 10, 100, 1000 (and 10000 where the
+#                            descriptor limit allows) connections, LOCAL
+#                            Connection: close at 10 and 1000, DELAY keep-alive at
+#                            100 and 1000 (and 10000); SERVER_LOAD_RUNS runs (5) of
+#                            SERVER_LOAD_SECONDS (1; DELAY twice that) per point:
+#                            about a minute per server, 7 minutes in all
 #   SERVER_LOAD_SERVERS      the servers (default: every model built, and nginx)
 #
 # wrk runs pinned to the last CPU, the server (all its threads and processes)
@@ -29,7 +32,7 @@ command -v wrk >/dev/null && command -v taskset >/dev/null && [ -x "$nginx" ] &&
     { echo "server load: skipped (needs wrk, taskset, nginx and bin/flagserver)"; exit 0; }
 
 mode=${SERVER_LOAD:-$(awk -v d="$duration" 'BEGIN { print (d <= 2 ? "quick" : "full") }')}
-[ "$mode" = quick ] && duration=1
+duration=${SERVER_LOAD_SECONDS:-1}
 runs=${SERVER_LOAD_RUNS:-5}
 delay=0.5
 delay_duration=$((duration * 2))
@@ -149,6 +152,9 @@ for name in $servers; do
                 if [ "$mode" = quick ]; then
                     [ "$server_mode" = local ] && [ "$connections" != "${levels%% *}" ] && continue
                     [ "$server_mode" = delay ] && [ "$connections" != "${levels##* }" ] && continue
+                else
+                    [ "$keep" = close ] && [[ " 10 1000 " != *" $connections "* ]] && continue
+                    [ "$server_mode" = delay ] && [ "$connections" -lt 100 ] && continue
                 fi
                 header=()
                 [ "$keep" = close ] && header=(-H "Connection: close")

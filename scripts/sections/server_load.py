@@ -227,42 +227,43 @@ def claim_lines(points):
 
 
 def plots(results, plots_dir):
+    """servers-rps (LOCAL), servers-p99 (LOCAL), servers-delay-rps and
+    servers-memory (DELAY): keep-alive, against connections (log x), one line
+    per server; gnuplot draws them from the .dat kept beside."""
+    import subprocess
     document = load(results)
     if document is None:
         return
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    try:
-        import style
-        colour = style.colour
-    except (ImportError, AttributeError):
-        colour = lambda name: None  # noqa: E731
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    import style
     points = document["points"]
     servers = [name for name in MODELS if any(p["server"] == name for p in points)]
-    for key, label, name, mode in [("requests_per_s", "requests/s", "servers-rps", "local"),
-                                   ("p99_s", "p99 latency, s", "servers-p99", "local"),
+    for key, label, name, mode in [("requests_per_s", "requests/s (LOCAL)", "servers-rps", "local"),
+                                   ("p99_s", "p99 latency, s (LOCAL)", "servers-p99", "local"),
                                    ("requests_per_s", "requests/s (DELAY)", "servers-delay-rps", "delay"),
-                                   ("pss_kib", "PSS, MiB (DELAY)", "servers-memory", "delay")]:
-        figure, axes = plt.subplots(figsize=(7, 4.5))
+                                   ("pss_kib", "PSS of the process tree, MiB (DELAY)", "servers-memory", "delay")]:
+        blocks, series = [], []
         for server in servers:
-            rows = sorted((p for p in points if p["server"] == server and p["mode"] == mode and p["keep_alive"]),
-                          key=lambda p: p["connections"])
-            xs = [p["connections"] for p in rows if p.get(key) is not None]
-            ys = [p[key] / (1024 if key == "pss_kib" else 1) for p in rows if p.get(key) is not None]
-            if xs:
-                axes.plot(xs, ys, marker="o", label=server, color=colour(server))
-        axes.set_xscale("log")
-        if key != "pss_kib":
-            axes.set_yscale("log")
-        axes.set_xlabel("connections (keep-alive)")
-        axes.set_ylabel(label)
-        axes.grid(True, which="both", alpha=0.3)
-        axes.legend(fontsize=8)
-        figure.tight_layout()
-        for extension in ("png", "svg"):
-            figure.savefig(os.path.join(plots_dir, f"{name}.{extension}"))
-        plt.close(figure)
+            rows = sorted((p for p in points if p["server"] == server and p["mode"] == mode
+                           and p["keep_alive"] and p.get(key)), key=lambda p: p["connections"])
+            if not rows:
+                continue
+            scale = 1024 if key == "pss_kib" else 1
+            blocks.append(f"# {server}\n" + "".join(f"{p['connections']}\t{p[key] / scale}\n" for p in rows))
+            series.append(server)
+        if not series:
+            continue
+        data = os.path.join(plots_dir, f"{name}.dat")
+        with open(data, "w") as file:
+            file.write("\n\n".join(blocks))
+        plot = ", ".join(f"'{data}' index {index} with linespoints lw 2 pt 7 lc rgb '{style.colour(server)}' "
+                         f"title '{server}'" for index, server in enumerate(series))
+        for terminal, extension in [("pngcairo size 800,500", "png"), ("svg size 800,500", "svg")]:
+            script = (f"set terminal {terminal}; set output '{os.path.join(plots_dir, name + '.' + extension)}'; "
+                      f"set logscale x; {'' if key == 'pss_kib' else 'set logscale y;'} "
+                      f"set xlabel 'connections (wrk, keep-alive)'; set ylabel '{label}'; "
+                      f"set key outside right; set grid; plot {plot}")
+            subprocess.run(["gnuplot", "-e", script], check=True)
 
 
 if __name__ == "__main__":
