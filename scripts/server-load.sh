@@ -17,7 +17,9 @@
 #   SERVER_LOAD_SERVERS      the servers (default: every model built, and nginx)
 #
 # wrk runs pinned to the last CPU, the server (all its threads and processes)
-# to CPU 0 (taskset). The server's memory is its PSS summed over its process
+# to CPU 0 (taskset). Then (full mode), for each server in LOCAL mode, 200 clients that
+# send a byte a second and one normal client (curl, 2 s at most): which models
+# they stall. The server's memory is its PSS summed over its process
 # tree (/proc/PID/smaps_rollup), sampled in the middle of each run; the idle
 # PSS before any load is kept beside it. Every server is stopped on every way
 # out. Skips (exit 0, no file) without wrk, taskset or nginx.
@@ -74,6 +76,33 @@ trap 'exit 130' INT TERM
 free_port() {
     $python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
+# 200 slow clients (issue 17): each sends a byte of a request head a second;
+# meanwhile a normal client asks for a flag. Prints curl's "status seconds".
+cat > "$scratch/slow.py" <<'PY'
+import socket, subprocess, sys, time
+port = int(sys.argv[1])
+clients = []
+for _ in range(200):
+    sock = socket.socket()
+    sock.setblocking(False)
+    sock.connect_ex(("127.0.0.1", port))
+    clients.append(sock)
+head = b"GET /flags/br/br.gif HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100
+started = time.monotonic()
+probe = None
+for second in range(4):
+    for sock in clients:
+        try:
+            sock.send(head[second:second + 1])
+        except OSError:
+            pass
+    if second == 1:
+        probe = subprocess.Popen(["curl", "-s", "-o", "/dev/null", "--max-time", "2", "-w", "%{http_code} %{time_total}",
+                                  "http://127.0.0.1:%d/flags/br/br.gif" % port], stdout=subprocess.PIPE, text=True)
+    time.sleep(1)
+print(probe.communicate()[0])
+PY
+
 # PSS in KiB summed over PID and its descendants.
 tree_pss() {
     local pids=$1 all=$1 next pid
@@ -171,6 +200,10 @@ for name in $servers; do
                 sleep 0.1
             done
         done
+        if [ "$server_mode" = local ] && [ "$mode" = full ]; then   # the slow clients (full mode)
+            slow_port=${url#http://127.0.0.1:}
+            $python "$scratch/slow.py" "${slow_port%%/*}" > "$raw/$name.slow" 2>&1
+        fi
         stop_server
     done
 done

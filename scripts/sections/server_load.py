@@ -114,7 +114,13 @@ def collect(raw_dir, out_path, meta):
             servers[name] = {"requests_per_s": point["requests_per_s"], "errors": point["errors"]}
     servers.setdefault("nginx", {"requests_per_s": 0, "errors": 0})["workers"] = 1
     servers.setdefault("flagserver", {"requests_per_s": 0, "errors": 0})
-    document = dict(meta, connections=100, points=points, servers=servers)
+    slow = {}
+    for path in sorted(glob.glob(os.path.join(raw_dir, "*.slow"))):
+        fields = open(path).read().split()
+        served = len(fields) == 2 and fields[0] == "200"
+        slow[os.path.basename(path)[:-5]] = {"served": served,
+                                             "seconds": float(fields[1]) if len(fields) == 2 else None}
+    document = dict(meta, connections=100, points=points, servers=servers, slow_clients=slow)
     with open(out_path + ".tmp", "w") as file:
         json.dump(document, file, indent=1)
     os.replace(out_path + ".tmp", out_path)
@@ -191,6 +197,16 @@ def lines(results, report_dir):
         out.append(f"| {server} | {idle / 1024 if idle else 0:.1f} | " + " | ".join(cells) + " |")
     out += ["", "(Memory measured mid-run in DELAY mode, where every connection is held open, "
             "else LOCAL.)", ""]
+    slow = document.get("slow_clients") or {}
+    if slow:
+        out += ["### Slow clients: 200 connections sending a byte a second, and one normal client", "",
+                "| server | the normal client | |", "| --- | --- | --- |"]
+        for server in [name for name in MODELS if name in slow]:
+            result = slow[server]
+            out.append(f"| {server} | " + (f"served in {result['seconds']:.3f} s | not stalled"
+                                           if result["served"] else "no answer within 2 s | **stalled**") + " |")
+        out += ["", "(The iterative server is stalled by design; prefork and pool until their -j "
+                "workers are all held by slow heads, which --header-timeout ends.)", ""]
     out += claim_lines(points)
     return out
 
