@@ -18,6 +18,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +35,10 @@ static const char about[] =
     "\n";
 
 static char program[64] = "flagserver";
-static volatile sig_atomic_t stopping;
-static volatile int stop_write_fd = -1;
+/* Written by the signal handler, read by every thread: atomic (lock-free,
+ * so async-signal-safe), not merely volatile. */
+static atomic_int stopping;
+static atomic_int stop_write_fd = -1;
 
 void core_log(const core *core, const char *fmt, ...)
 {
@@ -182,23 +185,21 @@ static void write_port_file(const char *path, int port)
 static void on_stop_signal(int signal_number)
 {
     (void)signal_number;
-    stopping = 1;
-    int fd = stop_write_fd;
-    stop_write_fd = -1;
+    atomic_store(&stopping, 1);
+    int fd = atomic_exchange(&stop_write_fd, -1);
     if (fd >= 0)
         close(fd);
 }
 
 bool core_stopping(void)
 {
-    return stopping != 0;
+    return atomic_load(&stopping) != 0;
 }
 
 void core_after_fork(core *core)
 {
     (void)core;
-    int fd = stop_write_fd;
-    stop_write_fd = -1;
+    int fd = atomic_exchange(&stop_write_fd, -1);
     if (fd >= 0 && close(fd) != 0)
         bench_fail("close (stop pipe)");
 }
@@ -208,7 +209,7 @@ static int open_stop_pipe(void)
     int ends[2];
     if (pipe2(ends, O_CLOEXEC) != 0)
         bench_fail("pipe2 (stop pipe)");
-    stop_write_fd = ends[1];
+    atomic_store(&stop_write_fd, ends[1]);
     struct sigaction action = {.sa_handler = on_stop_signal};  /* no SA_RESTART: calls see EINTR */
     sigemptyset(&action.sa_mask);
     if (sigaction(SIGTERM, &action, NULL) != 0 || sigaction(SIGINT, &action, NULL) != 0)
