@@ -378,3 +378,66 @@ int bench_finish(bench_run *run, int status, const char *result_json, const char
         fprintf(stderr, "%s: the result did not pass the check: %s\n", program_name, summary);
     return status;
 }
+
+/* ---- programs that are not variants ------------------------------------- */
+
+void bench_set_program_name(const char *name)
+{
+    program_name = name;
+}
+
+void bench_print_options(const bench_option *table)
+{
+    print_table(table);
+}
+
+int bench_parse_options(const bench_option *table, int argc, char **argv, int *verbose)
+{
+    struct option long_options[64];
+    char short_options[64] = ":";
+    size_t count = 0, short_length = 1;
+    for (const bench_option *option = table; option && option->long_name; option++) {
+        if (count + 1 >= sizeof long_options / sizeof long_options[0])
+            bench_failf("too many options");
+        bool takes_argument = option->type != BENCH_OPT_FLAG;
+        long_options[count] = (struct option){option->long_name,
+                                              takes_argument ? required_argument : no_argument,
+                                              NULL, 256 + (int)count};
+        if (option->short_name && short_length + 3 < sizeof short_options) {
+            short_options[short_length++] = option->short_name;
+            if (takes_argument)
+                short_options[short_length++] = ':';
+        }
+        count++;
+    }
+    long_options[count] = (struct option){NULL, 0, NULL, 0};
+
+    bench_run run = {.verbose = 0};
+    opterr = 0;
+    optind = 1;
+    int code;
+    while ((code = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
+        const bench_option *option = NULL;
+        if (code >= 256) {
+            option = &table[code - 256];
+        } else if (code == '?') {
+            if (optopt >= 256)
+                bench_usage_error("option '--%s' takes no value", table[optopt - 256].long_name);
+            if (optopt)
+                bench_usage_error("unknown option '-%c'", optopt);
+            bench_usage_error("unknown option '%s'", argv[optind - 1]);
+        } else if (code == ':') {
+            bench_usage_error("option '%s' needs a value", argv[optind - 1]);
+        } else {
+            for (size_t index = 0; index < count; index++)
+                if (table[index].short_name == code)
+                    option = &table[index];
+        }
+        if (option == NULL)
+            bench_usage_error("unknown option '%s'", argv[optind - 1]);
+        set_option(option, optarg, &run);
+    }
+    if (verbose)
+        *verbose = run.verbose;
+    return optind;
+}

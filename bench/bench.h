@@ -180,6 +180,31 @@ static inline uint64_t bench_mix64(uint64_t x)
     return x;
 }
 
+/* 64-bit FNV-1a of `size` bytes, continued from `hash` (start with
+ * BENCH_FNV1A64_OFFSET): the flag server's manifest checksum, which the http
+ * clients check their downloads with. */
+#define BENCH_FNV1A64_OFFSET 0xcbf29ce484222325ULL
+static inline uint64_t bench_fnv1a64(uint64_t hash, const void *bytes, size_t size)
+{
+    const unsigned char *byte = (const unsigned char *)bytes;
+    for (size_t index = 0; index < size; index++) {
+        hash ^= byte[index];
+        hash *= 0x100000001b3ULL;
+    }
+    return hash;
+}
+
+/* ---- programs that are not variants (the flag server) ------------------- */
+
+/* The name that error messages start with ("flagserver: ..."). */
+void bench_set_program_name(const char *name);
+/* Parses argv against one option table, as bench_start does for a variant
+ * (same types, same usage errors, exit 2); a BENCH_OPT_FLAG with no value
+ * counts into *verbose (-v). Returns the index of the first operand. */
+int bench_parse_options(const bench_option *table, int argc, char **argv, int *verbose);
+/* Prints the table as bench_start's --help does. */
+void bench_print_options(const bench_option *table);
+
 /* ---- reading numbers from files ---------------------------------------- */
 
 /* Reads unsigned numbers, one per line, each <= max. Blank lines and

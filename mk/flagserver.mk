@@ -5,14 +5,22 @@
 # The country list data/countries.tsv becomes a C table at build time, so
 # the binary needs no data file at run time.
 
-FLAGSERVER_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(wildcard server/*.c)) $(OBJ)/server/countries.o
-# The parts the unit test links: all but main and the connection state machine.
-FLAGSERVER_PARTS_OBJ := $(filter-out %/flagserver.o %/connection.o,$(FLAGSERVER_OBJ))
+# One binary per server model, server/<model>.c -> $(BIN)/flagserver-<model>,
+# over the model-free core (every other server/*.c but connection.c, which is
+# the event loop's). bin/flagserver is the eventloop model.
+FLAGSERVER_MODELS := iterative fork pthread prefork pool eventloop
+FLAGSERVER_CORE_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(filter-out $(FLAGSERVER_MODELS:%=server/%.c) server/connection.c,$(wildcard server/*.c))) $(OBJ)/server/countries.o
+FLAGSERVER_OBJ := $(FLAGSERVER_CORE_OBJ) $(patsubst %,$(OBJ)/server/%.o,$(FLAGSERVER_MODELS) connection)
+# The parts the unit test links: the core (it has no main).
+FLAGSERVER_PARTS_OBJ := $(FLAGSERVER_CORE_OBJ)
 
-$(BIN)/flagserver: $(FLAGSERVER_OBJ) $(BENCH_OBJ)
+$(BIN)/flagserver-eventloop: $(OBJ)/server/connection.o
+$(BIN)/flagserver-%: $(OBJ)/server/%.o $(FLAGSERVER_CORE_OBJ) $(BENCH_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-EXTRA_PROGRAMS += $(BIN)/flagserver
+$(BIN)/flagserver: $(BIN)/flagserver-eventloop
+	cp $< $@
+EXTRA_PROGRAMS += $(BIN)/flagserver $(FLAGSERVER_MODELS:%=$(BIN)/flagserver-%)
 
 $(FLAGSERVER_OBJ) $(OBJ)/tests/unit/test_flagserver.o: CPPFLAGS += -Iserver
 

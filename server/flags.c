@@ -1,6 +1,7 @@
 /* flags.c - drawing the flags, encoding them once, the manifest, --export. */
 #include "flags.h"
 #include "gif.h"
+#include "bench.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -11,17 +12,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-uint64_t fnv1a64(const void *bytes, size_t size)
-{
-    const unsigned char *byte = bytes;
-    uint64_t hash = 0xcbf29ce484222325u;
-    for (size_t index = 0; index < size; index++) {
-        hash ^= byte[index];
-        hash *= 0x100000001b3u;
-    }
-    return hash;
-}
 
 /* Colours that flags like to use. */
 static const unsigned char flag_colours[][3] = {
@@ -49,7 +39,7 @@ static int letter_index(char letter)
 void flag_draw(const char *code, unsigned char *pixels, unsigned char palette[4 * 3])
 {
     char lower[2] = {(char)tolower((unsigned char)code[0]), (char)tolower((unsigned char)code[1])};
-    uint64_t hash = fnv1a64(lower, 2);
+    uint64_t hash = bench_fnv1a64(BENCH_FNV1A64_OFFSET, lower, 2);
     hash ^= hash >> 29;  /* spread the two letters over every bit */
     hash *= 0xbf58476d1ce4e5b9u;
     hash ^= hash >> 32;
@@ -103,7 +93,7 @@ bool flags_build(flag_set *set)
             flags_free(set);
             return false;
         }
-        image->checksum = fnv1a64(image->gif, image->gif_size);
+        image->checksum = bench_fnv1a64(BENCH_FNV1A64_OFFSET, image->gif, image->gif_size);
         set->by_code[letter_index(image->code[0]) * 26 + letter_index(image->code[1])] = image;
         set->manifest_size += (size_t)snprintf(set->manifest + set->manifest_size,
                                                manifest_capacity - set->manifest_size,

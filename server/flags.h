@@ -27,7 +27,7 @@ typedef struct {
     char code[3];            /* lowercase: "br" */
     unsigned char *gif;      /* the whole file */
     size_t gif_size;
-    uint64_t checksum;       /* FNV-1a 64 of the file */
+    uint64_t checksum;       /* FNV-1a 64 of the file (bench_fnv1a64) */
 } flag_image;
 
 typedef struct {
@@ -37,9 +37,6 @@ typedef struct {
     size_t manifest_size;
     const flag_image *by_code[26 * 26];  /* indexed by letter pair; NULL: unassigned */
 } flag_set;
-
-/* 64-bit FNV-1a of a byte string. */
-uint64_t fnv1a64(const void *bytes, size_t size);
 
 /* Draws the flag of `code` (two letters, any case): FLAG_WIDTH x FLAG_HEIGHT
  * palette indices into `pixels`, and 4 RGB colours into `palette`. The same

@@ -108,8 +108,9 @@ static http_parse_status parse_field(const char *line, size_t length, http_reque
         value++;
     while (value_end > value && (value_end[-1] == ' ' || value_end[-1] == '\t'))
         value_end--;
+    /* Controls but tab, and DEL, are not field content (RFC 9110, 5.5). */
     for (const char *c = value; c < value_end; c++)
-        if ((unsigned char)*c < 0x20 && *c != '\t')
+        if (((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f)
             return HTTP_PARSE_BAD;
     size_t value_length = (size_t)(value_end - value);
 
@@ -137,7 +138,7 @@ http_parse_status http_parse_request(const char *buffer, size_t size, http_reque
     while ((length = line_length(line, end, &next)) == 0)
         line = next;
     if (length < 0)
-        return HTTP_PARSE_INCOMPLETE;
+        return size >= HTTP_MAX_REQUEST ? HTTP_PARSE_URI_TOO_LONG : HTTP_PARSE_INCOMPLETE;
 
     /* Parse nothing until the whole head (up to the empty line) is here. */
     const char *scan = next;
@@ -146,7 +147,7 @@ http_parse_status http_parse_request(const char *buffer, size_t size, http_reque
     while ((scan_length = line_length(scan, end, &after)) > 0)
         scan = after;
     if (scan_length < 0)
-        return HTTP_PARSE_INCOMPLETE;
+        return size >= HTTP_MAX_REQUEST ? HTTP_PARSE_TOO_LARGE : HTTP_PARSE_INCOMPLETE;
 
     memset(request, 0, sizeof *request);
     if (parse_request_line(line, (size_t)length, request) != HTTP_PARSE_DONE)
@@ -194,6 +195,8 @@ const char *http_reason(int status)
     case 400: return "Bad Request";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 414: return "URI Too Long";
     case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";

@@ -23,6 +23,8 @@ typedef enum {
     HTTP_PARSE_INCOMPLETE,   /* need more bytes */
     HTTP_PARSE_DONE,         /* *request is filled in */
     HTTP_PARSE_BAD,          /* malformed: answer 400 and close */
+    HTTP_PARSE_URI_TOO_LONG, /* HTTP_MAX_REQUEST bytes and no whole request line: 414 */
+    HTTP_PARSE_TOO_LARGE,    /* HTTP_MAX_REQUEST bytes and no whole head: 431 */
 } http_parse_status;
 
 typedef struct {
@@ -34,6 +36,9 @@ typedef struct {
     size_t length;           /* bytes the request took, blank line included */
 } http_request;
 
+/* Parses the head at the start of buffer. A buffer of HTTP_MAX_REQUEST
+ * bytes or more that holds no whole head is too long (414 or 431), never
+ * incomplete. */
 http_parse_status http_parse_request(const char *buffer, size_t size, http_request *request);
 
 typedef enum {

@@ -1,20 +1,27 @@
 /*
- * server.h - what the flag server's two halves share: flagserver.c (options,
- * listening socket, signals, main) and connection.c (one client connection:
- * read requests, answer them in order, keep-alive, delays, idle timeout).
+ * server.h - the flag server's model-free core, shared by every model
+ * (server/<model>.c -> bin/flagserver-<model>; bin/flagserver is eventloop):
+ *
+ *   core.c      options, flags, --export, the listening socket, the port
+ *               file, the stop signals, the end;
+ *   respond.c   the answer to a request (respond.h);
+ *   session.c   one connection served start to end with blocking calls: the
+ *               unit of work of the iterative, thread and process models;
+ *   http.c, flags.c, gif.c: the parser and router, the images, the manifest.
+ *
+ * A model's file holds only its concurrency: who accepts, who serves, and
+ * how they share the count of flag requests. The event loop's connection
+ * state machine is connection.c (eventloop.c's half).
  */
 #ifndef SERVER_H
 #define SERVER_H
 
 #include "flags.h"
-#include "loop.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
 typedef enum { MODE_LOCAL, MODE_DELAY, MODE_ERROR } server_mode;
-
-typedef struct connection connection;
 
 typedef struct {
     server_mode mode;
@@ -22,27 +29,42 @@ typedef struct {
     double error_rate;       /* fraction of flag requests answered 500 (error mode) */
     uint64_t seed;           /* fault injection is a function of (seed, request number) */
     double idle_timeout;     /* close a connection silent this long */
+    double header_timeout;   /* a whole request head must arrive within this (408) */
+    double response_timeout; /* what was queued must be read within this */
     int verbose;
 } server_options;
 
 typedef struct {
-    loop *loop;
+    const char *model;       /* "pool": in messages */
     server_options options;
     flag_set flags;
-    int listen_fd;
-    uint64_t flag_requests;      /* numbers the requests that faults are drawn for */
-    connection *connections;     /* every open one, to close them all at exit */
-    unsigned long connection_count;
-    unsigned long accept_pauses; /* times accept4 ran out of descriptors */
-} server;
+    long workers;            /* -j: threads or processes of the pool models */
+    int listen_fd;           /* non-blocking, on 127.0.0.1 */
+    int stop_fd;             /* becomes readable (end of file) on SIGTERM or SIGINT */
+    const char *port_file;
+} core;
 
-/* Accepts every pending connection on the listening socket (until EAGAIN).
- * Returns false if accept4 hit the descriptor limit (the caller pauses). */
-bool connections_accept(server *server);
-/* Closes every connection (at exit). */
-void connections_close_all(server *server);
+/* Everything before serving: parses the options (exit 2 on a usage error,
+ * 0 after --help or --export), builds the flags, listens, installs the stop
+ * signals, writes the port file. default_workers is -j's default; 0: the
+ * model takes no -j. */
+void core_start(core *core, int argc, char **argv, const char *model, long default_workers);
+/* Everything after: removes the port file, closes, frees. Returns main's status. */
+int core_finish(core *core, int status);
 
-/* Prints on stderr when -v was given. */
-void server_log(const server *server, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* True once SIGTERM or SIGINT came (in this process). */
+bool core_stopping(void);
+/* In a child process of a fork model, right after fork: closes what only
+ * the parent may hold (the stop pipe's write end). */
+void core_after_fork(core *core);
+/* Waits until a connection can be accepted and accepts it (blocking
+ * models): its descriptor (blocking), or -1 once the server is stopping. */
+int core_accept(core *core);
+
+/* Serves one connection to its end, then closes it (session.c). */
+void core_serve(core *core, int fd, uint64_t (*next_number)(void *), void *context);
+
+/* Prints "flagserver-MODEL: ..." on stderr when -v was given. */
+void core_log(const core *core, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -49,16 +49,6 @@ const bench_option flag_options[] = {
     BENCH_OPTIONS_END,
 };
 
-uint64_t fnv1a64(uint64_t hash, const void *data, size_t size)
-{
-    const unsigned char *byte = data;
-    for (size_t index = 0; index < size; index++) {
-        hash ^= byte[index];
-        hash *= 0x100000001b3ULL;
-    }
-    return hash;
-}
-
 int flag_code_index(const char *text)
 {
     if (strlen(text) != 2 || !isalpha((unsigned char)text[0]) || !isalpha((unsigned char)text[1]))

@@ -59,9 +59,9 @@ size_t flag_leftover_temporary_files(const flag_job *job);
 
 /* ---- pieces, exposed for the unit tests ---------------------------------- */
 
-/* 64-bit FNV-1a, continued from `hash` (start with FNV1A64_OFFSET). */
-#define FNV1A64_OFFSET 0xcbf29ce484222325ULL
-uint64_t fnv1a64(uint64_t hash, const void *data, size_t size);
+/* 64-bit FNV-1a, continued from `hash`: bench's, the server's manifest's. */
+#define FNV1A64_OFFSET BENCH_FNV1A64_OFFSET
+#define fnv1a64 bench_fnv1a64
 
 /* "BR" or "br" -> 0..675; anything else -> -1. */
 int flag_code_index(const char *text);
