@@ -535,27 +535,6 @@ def python_table(results):
             "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"] + lines + [""]
 
 
-def server_load_lines(results):
-    """The flag server against nginx under wrk, if the run measured it."""
-    path = os.path.join(results.directory, "server-load.json")
-    if not os.path.exists(path):
-        return []
-    with open(path) as file:
-        load = json.load(file)
-    ours = load["servers"]["flagserver"]
-    nginx = load["servers"]["nginx"]
-    ratio = ours["requests_per_s"] / nginx["requests_per_s"] if nginx["requests_per_s"] else 0
-    return ["## The flag server under load", "",
-            f"`wrk -t1 -c{load['connections']} -d{load['duration_s']}s` on `{load['flag']}`, "
-            f"one server after the other, on loopback. bin/flagserver is one thread on the "
-            f"bench/ epoll loop; nginx runs {nginx.get('workers', '?')} worker processes.", "",
-            "| server | requests/s | errors |", "| --- | ---: | ---: |",
-            f"| bin/flagserver | {ours['requests_per_s']:,.0f} | {ours['errors']} |",
-            f"| nginx | {nginx['requests_per_s']:,.0f} | {nginx['errors']} |", "",
-            f"The flag server does **{ratio:.2f}x** nginx's requests per second "
-            f"(target: at least 0.5x).", ""]
-
-
 JOBS = {"cpu": "CPU-bound", "sleep": "waiting (many sleepers)", "http": "downloads (I/O-bound)"}
 
 
@@ -633,7 +612,6 @@ def report(results, report_dir):
                     f"Serial fraction measured with Karp-Flatt ({fit[0]}): {fit[1]:.3f} (no measurable serial part).", ""]
         out += workload_table(results, workload) + [""]
         out += plot_lines(results, workload, report_dir)
-    out += server_load_lines(results)
     for section in sections.modules():   # scripts/sections/*.py: sections of their own
         out += section.lines(results, report_dir)
     out += python_table(results)
