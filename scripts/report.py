@@ -8,7 +8,6 @@ the Python notes, finds the rows that test it, and computes the verdict from
 the measured numbers with the rule written beside it.
 """
 import glob
-import json
 import os
 import sys
 
