@@ -1,7 +1,7 @@
 # mk/python.mk - the Python variants (issue 6): every workloads/<w>/py-<m>.py
 # becomes an executable launcher $(BIN)/<w>-py-<m>, a two-line sh script that
-# runs the .py by its absolute path with Debian's /usr/bin/python3 (standard
-# library only) and with bench/ on PYTHONPATH so `import bench` finds
+# runs the .py by its absolute path with Debian's /usr/bin/python3 (with
+# Debian's python3-requests, -aiohttp, -tqdm and -gevent, see scripts/deps.sh) and with bench/ on PYTHONPATH so `import bench` finds
 # bench/bench.py. Bytecode caches go under the build tree, not the sources.
 
 PYTHON          := /usr/bin/python3

@@ -1,7 +1,7 @@
 """http-py-processes: the flags downloaded by a
 concurrent.futures.ProcessPoolExecutor of -m processes, each running the
-blocking urllib download; the results (small dicts) come back pickled and
-are counted here as they complete.
+blocking download with requests (py_kernel.download); the results (small
+dicts) come back pickled and are counted here as they complete.
 
 What to look for: the waits overlap as with threads, but every worker is a
 whole interpreter to start (more sys_s, children_maxrss_kib per worker), so

@@ -1,5 +1,5 @@
 """http-py-serial: the notes' flags2_sequential. One thread downloads the
-flags one after another with urllib, each request waiting for the last.
+flags one after another with requests, each request waiting for the last.
 
 What to look for: against the DELAY server (every response 0.5 s late) the
 wall time is the sum of the delays, 20 x 0.5 s = 10 s, with almost no CPU

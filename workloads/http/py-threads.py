@@ -1,6 +1,6 @@
 """http-py-threads: the notes' flags2_threadpool. A
 concurrent.futures.ThreadPoolExecutor of -m threads (default 30, the notes'
-choice) downloads with urllib; results are counted as they complete
+choice) downloads with requests; results are counted as they complete
 (futures.as_completed), in whatever order the server answers.
 
 A thread blocked in a socket read does not hold the GIL, so the requests

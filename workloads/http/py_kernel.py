@@ -3,27 +3,39 @@
 Everything that is not concurrency: the command line (codes, -a, -e, -l, -m,
 -s, --dest, --timeout, --manifest, exactly as the C clients take them), the
 server (a LOCAL/DELAY/ERROR port file, or a URL on loopback only), the
-manifest (cc<TAB>size<TAB>FNV-1a 64 hex), one blocking download with urllib,
-the classification of its outcome, the accounting and the final check. The
-asyncio variant does its own HTTP over asyncio streams and hands the status
-and body to `outcome`, so every model classifies and saves alike.
+manifest (cc<TAB>size<TAB>FNV-1a 64 hex), one blocking download with
+requests (the notes' library) in time, the classification of its outcome,
+the accounting, the tqdm progress bar and the final check. The asyncio
+variant downloads with aiohttp and hands the status and body to `outcome`,
+so every model classifies and saves alike.
+
+A hostile server cannot stall or sink a client: --timeout bounds the whole
+transfer (a watchdog shuts the connection down when it is up, see Watchdog),
+a body is refused as soon as it is longer than the flag can be (`Body`), and
+every failure, whatever the library raises, is a TransferFailed with a short
+reason: an error, counted, never a traceback.
 
 A flag is checked against the manifest in memory and only then written: to
 an unnamed file (O_TMPFILE) linked under its name when complete, so a failed
 or interrupted download leaves no file. Exit status: 0 all downloaded or
-not found, 3 some downloads failed but every code was accounted for, 1 the
-accounting or a saved file is wrong.
+not found, 3 some downloads failed but every code was accounted for (also
+when the manifest is missing or malformed), 1 the accounting or a saved
+file is wrong.
 """
+import contextlib
 import errno
+import http.client
 import os
 import re
+import socket
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
-from urllib.parse import urlsplit
+
+import requests
+import tqdm
+import urllib3
 
 import bench
 
@@ -35,6 +47,8 @@ ALL_CODES = [first + second for first in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 DEFAULT_CONCURRENCY = 30      # -m when not given, as the notes' thread pool
 OK, NOT_FOUND, ERROR = "ok", "not found", "error"
 FNV1A64_OFFSET, FNV1A64_PRIME = 0xCBF29CE484222325, 0x100000001B3
+MAX_BODY_BYTES = 1 << 20      # the manifest's limit too; a flag without a manifest entry
+HEADERS = {"User-Agent": "bench-http-flags", "Accept-Encoding": "identity"}
 
 
 def options(group):
@@ -52,7 +66,8 @@ def options(group):
     group.add_argument("--dest", default="downloads", metavar="DIR",
                        help="save the flags as DIR/<cc>.gif, DIR created if missing (default downloads)")
     group.add_argument("--timeout", type=bench.seconds, default=10.0, metavar="S",
-                       help="give up on one request after S seconds (default 10)")
+                       help="give up on one download after S seconds, for the whole "
+                            "transfer (default 10)")
     group.add_argument("--manifest", metavar="FILE",
                        help="sizes and checksums from FILE instead of <server>/manifest.tsv")
 
@@ -135,29 +150,162 @@ def parse_manifest(text):
     return manifest
 
 
-# urllib, told to use no proxy and to follow no redirect: loopback HTTP, nothing else.
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *arguments):
-        return None
+# ---- one blocking download with requests, in time -------------------------------------
+
+class TransferFailed(Exception):
+    """No usable answer came; the message is the short reason."""
 
 
-opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect)
+class Body:
+    """A response body as it arrives, refused as soon as it cannot be the flag:
+    longer than `limit`, or a Content-Length that is not a number or is more
+    (so a huge Content-Length or an endless stream costs at most `limit`)."""
+
+    def __init__(self, content_length, limit):
+        if content_length is not None and (not content_length.strip().isdigit()
+                                           or int(content_length) > limit):
+            raise TransferFailed(f"Content-Length {content_length[:24]!r}: not a number "
+                                 f"of at most {limit} bytes")
+        self.expected = None if content_length is None else int(content_length)
+        self.limit, self.data = limit, bytearray()
+
+    def add(self, chunk):
+        self.data += chunk
+        if len(self.data) > self.limit:
+            raise TransferFailed(f"more than {self.limit} bytes")
+
+    def complete(self):
+        if self.expected is not None and len(self.data) != self.expected:
+            raise TransferFailed(f"{len(self.data)} of {self.expected} bytes: closed early")
+        return bytes(self.data)
 
 
-def http_get(url, timeout):
-    """(HTTP status, body) of a GET; OSError when no response came."""
-    request = urllib.request.Request(url, headers={"User-Agent": "bench-http-flags"})
+def body_limit(job, task):
+    """The most a flag's body may be: its size in the manifest, when listed."""
+    code = job.codes[task]
+    return job.manifest[code][0] if job.manifest and code in job.manifest else MAX_BODY_BYTES
+
+
+# requests' timeout= is for each read of the socket: a server that sends one
+# byte a second never trips it, and a body is read in loops that wait for a
+# whole buffer. The whole transfer's deadline needs a second party: a timer
+# that shuts the connection down when the time is up, so that the blocked
+# read returns and the download fails. (asyncio's and gevent's timeouts do
+# this by themselves: they cancel the waiting coroutine.)
+this_thread = threading.local()           # .watchdog: the download running in this thread
+
+
+class Watchdog:
+    """with Watchdog(seconds) as watchdog: a download in this thread. Every
+    connection it opens is watched; at the deadline they are shut down and
+    .expired is set."""
+
+    def __init__(self, seconds):
+        self.lock = threading.Lock()
+        self.connections = []   # duplicates of the descriptors: never one reused by another download
+        self.expired = False
+        self.timer = threading.Timer(seconds, self.expire)
+        self.timer.daemon = True
+
+    def __enter__(self):
+        this_thread.watchdog = self
+        self.timer.start()
+        return self
+
+    def watch(self, connection):
+        with self.lock:
+            self.connections.append(connection.dup())
+            if self.expired:
+                self.connections[-1].shutdown(socket.SHUT_RDWR)
+
+    def expire(self):
+        with self.lock:
+            self.expired = True
+            for connection in self.connections:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+
+    def __exit__(self, *exception):
+        this_thread.watchdog = None
+        self.timer.cancel()
+        self.timer.join()       # nothing left behind, and no expire() after this
+        for connection in self.connections:
+            connection.close()
+
+
+class WatchedConnection(urllib3.connection.HTTPConnection):
+    def connect(self):
+        super().connect()
+        watchdog = getattr(this_thread, "watchdog", None)
+        if watchdog is not None:
+            watchdog.watch(self.sock)
+
+
+class WatchedPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = WatchedConnection
+
+
+class WatchedAdapter(requests.adapters.HTTPAdapter):
+    def init_poolmanager(self, *arguments, **keywords):
+        super().init_poolmanager(*arguments, **keywords)
+        self.poolmanager.pool_classes_by_scheme = {"http": WatchedPool}
+
+
+def innermost(error):
+    """The exception at the bottom of requests' and urllib3's wrappings."""
+    seen = set()
+    while id(error) not in seen:
+        seen.add(id(error))
+        inner = getattr(error, "reason", None)
+        if not isinstance(inner, BaseException):
+            inner = next((part for part in reversed(error.args) if isinstance(part, BaseException)),
+                         error.__cause__ or error.__context__)
+        if inner is None:
+            break
+        error = inner
+    return error
+
+
+def short_reason(error):
+    cause = innermost(error)
+    if isinstance(cause, OSError) and cause.strerror:
+        return cause.strerror
+    text = str(cause).split(": ", 1)[-1] if isinstance(cause, urllib3.exceptions.HTTPError) else str(cause)
+    return f"{type(cause).__name__}: {text}" if text else type(cause).__name__
+
+
+def fetch(job, url, limit):
+    """(HTTP status, body) of GET url with requests, the body refused beyond
+    `limit` bytes; TransferFailed when no usable answer came. No proxy or
+    .netrc from the environment, no redirect: loopback HTTP, nothing else."""
     try:
-        with opener.open(request, timeout=timeout) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:      # 404, 500: still an answer
-        with error:
-            return error.code, error.read()
-    except urllib.error.URLError as error:       # no connection
-        reason = error.reason
-        text = reason.strerror if isinstance(reason, OSError) and reason.strerror else str(reason)
-        host = urlsplit(url).netloc
-        raise ConnectionError(f"could not connect to {host}: {text}") from None
+        with requests.Session() as session:
+            session.trust_env = False
+            session.mount("http://", WatchedAdapter())
+            with session.get(url, headers=HEADERS, timeout=job.timeout, stream=True,
+                             allow_redirects=False) as response:
+                body = Body(response.headers.get("Content-Length"), limit)
+                for chunk in response.raw.stream(65536, decode_content=False):
+                    body.add(chunk)
+                return response.status_code, body.complete()
+    except (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError):
+        raise TransferFailed(f"timed out after {job.timeout:g} s") from None
+    except (requests.RequestException, urllib3.exceptions.HTTPError, http.client.HTTPException,
+            OSError, ValueError) as error:
+        raise TransferFailed(short_reason(error)[:150]) from None
+
+
+def fetch_in_time(job, url, limit):
+    """fetch, with the whole transfer bounded by --timeout."""
+    with Watchdog(job.timeout) as watchdog:
+        try:
+            answer = fetch(job, url, limit)
+        except TransferFailed:
+            if not watchdog.expired:
+                raise
+    if watchdog.expired:          # whatever the library made of the cut connection
+        raise TransferFailed(f"timed out after {job.timeout:g} s")
+    return answer
 
 
 def load_manifest(job, path):
@@ -175,19 +323,16 @@ def load_manifest(job, path):
             bench.usage_error(f"--manifest: {path}: {error}")
     url = f"{job.base_url}/manifest.tsv"
     try:
-        status, body = http_get(url, job.timeout)
-    except (OSError, ValueError) as error:
-        status, body, reason = 0, b"", str(error) or type(error).__name__
-    else:
-        reason = "HTTP 404" if status == 404 else "not HTTP 200"
-    if status != 200:
-        print(f"{job.program}: GET {url}: {reason}; every download counts as an error "
-              "(nothing to verify it against)", file=sys.stderr)
-        return None
-    try:
+        status, body = fetch_in_time(job, url, MAX_BODY_BYTES)
+        if status != 200:
+            raise TransferFailed("HTTP 404" if status == 404 else f"HTTP {status}, not 200")
         return parse_manifest(body.decode("latin-1"))
-    except ValueError as error:
-        bench.fail(f"the manifest from {url} is malformed: {error}")
+    except (TransferFailed, ValueError) as error:
+        # missing or malformed, one rule: nothing to verify the flags against
+        print(f"{job.program}: GET {url}: {'malformed: ' if isinstance(error, ValueError) else ''}"
+              f"{error}; every download counts as an error (nothing to verify it against)",
+              file=sys.stderr)
+        return None
 
 
 # ---- the job ------------------------------------------------------------------------------
@@ -204,12 +349,13 @@ class Job:
         self.first_error = ""
         self.stray = 0
 
-    # A process pool pickles the job for its workers: everything but the lock.
+    # A process pool pickles the job for its workers: everything but the lock
+    # and the progress bar, which stay in the parent.
     def __getstate__(self):
-        return {name: value for name, value in self.__dict__.items() if name != "lock"}
+        return {name: value for name, value in self.__dict__.items() if name not in ("lock", "bar")}
 
     def __setstate__(self, state):
-        self.__dict__.update(state, lock=threading.Lock())
+        self.__dict__.update(state, lock=threading.Lock(), bar=None)
 
 
 def choose_codes(options):
@@ -264,7 +410,9 @@ def setup(run):
     run.tasks = len(job.codes)
     workers = options.max_req or (run.workers if run.workers_given else DEFAULT_CONCURRENCY)
     run.workers = max(1, min(workers, len(job.codes)))
-    job.progress = run.verbose == 0 and sys.stderr.isatty()
+    # the notes' tqdm bar, on stderr only: when it is a terminal, or with -v
+    job.bar = tqdm.tqdm(total=len(job.codes), unit="flag", file=sys.stderr, leave=False,
+                        disable=not (run.verbose or sys.stderr.isatty()))
     bench.restart_clock(run)
     return job
 
@@ -342,14 +490,11 @@ def outcome(job, task, http_status, body, reason=""):
 
 
 def download(job, task):
-    """One blocking download with urllib: the blocking models' task."""
+    """One blocking download with requests, in time: the blocking models' task."""
     try:
-        http_status, body = http_get(flag_url(job, task), job.timeout)
-    except (OSError, ValueError) as error:   # refused, timed out, reset, bad response
-        reason = str(error) or type(error).__name__
-        if isinstance(error, TimeoutError) and "timed out" not in reason:
-            reason = f"timed out after {job.timeout:g} s"
-        return outcome(job, task, 0, b"", reason[:150])
+        http_status, body = fetch_in_time(job, flag_url(job, task), body_limit(job, task))
+    except TransferFailed as error:
+        return outcome(job, task, 0, b"", str(error))
     return outcome(job, task, http_status, body)
 
 
@@ -367,13 +512,9 @@ def record(job, result):
             job.first_error = f"{code}: {result['reason']}"
         if job.verbose:
             reason = f"  {result['reason']}" if result["reason"] else ""
-            print(f"{code}  {result['status']:<9}  HTTP {result['http_status']:3}  "
-                  f"{result['bytes']:6} bytes{reason}", file=sys.stderr)
-        if job.progress:
-            done = len(job.statuses)
-            filled = done * 30 // len(job.codes) if job.codes else 30
-            print(f"\r[{'#' * filled}{' ' * (30 - filled)}] {done}/{len(job.codes)}",
-                  end="", file=sys.stderr, flush=True)
+            job.bar.write(f"{code}  {result['status']:<9}  HTTP {result['http_status']:3}  "
+                          f"{result['bytes']:6} bytes{reason}", file=sys.stderr)
+        job.bar.update()
 
 
 # ---- the check ------------------------------------------------------------------------------
@@ -403,8 +544,7 @@ def finish(run, job):
     """Checks that every code was accounted for exactly once and that every saved
     file matches the manifest, prints the report, returns 0, 1 or 3."""
     elapsed = time.monotonic() - run.started
-    if job.progress and job.statuses:
-        print(file=sys.stderr)
+    job.bar.close()
     counts = {OK: 0, NOT_FOUND: 0, ERROR: 0}
     wrong = job.stray
     for task, code in enumerate(job.codes):
