@@ -9,8 +9,8 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-PY_HTTP_MODELS="py-serial py-threads py-processes py-asyncio"
-PY_SLEEP_MODELS="py-serial py-threads py-processes py-asyncio"
+PY_HTTP_MODELS="py-serial py-threads py-processes py-asyncio py-gevent"
+PY_SLEEP_MODELS="py-serial py-threads py-processes py-asyncio py-gevent"
 
 setup() {
     plain_only
@@ -87,7 +87,7 @@ every_flag_an_error() {  # every_flag_an_error CODES TIMEOUT ROUNDS [args...]
 @test "python-hostile: a one-byte-a-second drip: --timeout is for the whole transfer" {
     hostile_server drip
     # the manifest (one timeout), then the flags: at once, or one after another
-    PY_HTTP_MODELS="py-threads py-processes py-asyncio" every_flag_an_error 3 2 1
+    PY_HTTP_MODELS="py-threads py-processes py-asyncio py-gevent" every_flag_an_error 3 2 1
     PY_HTTP_MODELS=py-serial every_flag_an_error 2 1 2
 }
 

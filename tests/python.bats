@@ -6,9 +6,10 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-# The Python models of each workload, as the notes used them.
+# The Python models of each workload, as the notes used them: gevent (issue 14)
+# beside asyncio for primes, sleep and http.
 PY_MODELS_CPU="py-serial py-threads py-processes"
-PY_MODELS_WITH_ASYNCIO="py-serial py-threads py-processes py-asyncio"
+PY_MODELS_WITH_COROUTINES="py-serial py-threads py-processes py-asyncio py-gevent"
 
 # Every Python model of a workload gives the C serial variant's result object.
 agrees_with_c_serial() {  # agrees_with_c_serial workload "models" args...
@@ -62,7 +63,7 @@ teardown_file() {
     local workload model source launchers=0
     for workload in primes sum sleep sort http; do
         models=$PY_MODELS_CPU
-        [[ $workload == @(primes|sleep|http) ]] && models=$PY_MODELS_WITH_ASYNCIO
+        [[ $workload == @(primes|sleep|http) ]] && models=$PY_MODELS_WITH_COROUTINES
         for model in $models; do
             [ -f "$BATS_TEST_DIRNAME/../workloads/$workload/$model.py" ] || { echo "no $workload/$model.py"; false; }
             [ -x "$BIN/$workload-$model" ] || { echo "no $BIN/$workload-$model"; false; }
@@ -74,12 +75,12 @@ teardown_file() {
         launchers=$((launchers + 1))
         [ -x "$BIN/$(basename "$(dirname "$source")")-$(basename "$source" .py)" ]
     done
-    [ "$launchers" -eq 20 ] || { echo "$launchers Python variants; update the table above"; false; }
+    [ "$launchers" -eq 23 ] || { echo "$launchers Python variants; update the table above"; false; }
 }
 
 @test "python: primes agrees with primes-serial, in every Python model" {
     printf '%s\n' 0 1 2 3 4 25 2147483647 1000000007 999999999989 15 > "$BATS_TEST_TMPDIR/small.txt"
-    agrees_with_c_serial primes "$PY_MODELS_WITH_ASYNCIO" --numbers "$BATS_TEST_TMPDIR/small.txt"
+    agrees_with_c_serial primes "$PY_MODELS_WITH_COROUTINES" --numbers "$BATS_TEST_TMPDIR/small.txt"
     [ "$(json .result.primes "$record")" -eq 5 ]
     run_record primes serial -n 13
     expected=$(jq -c .result <<<"$record")
@@ -89,7 +90,7 @@ teardown_file() {
 
 @test "python: primes usage errors exit 2 with one line naming the value" {
     common_usage_errors "$BIN/primes-py-serial"     # the parsing is bench.py's, shared
-    for model in $PY_MODELS_WITH_ASYNCIO; do
+    for model in $PY_MODELS_WITH_COROUTINES; do
         expect_usage_error "'0'" "$BIN/primes-$model" -j 0
         expect_usage_error "no-such-file" "$BIN/primes-$model" --numbers /no-such-file
     done
@@ -102,8 +103,10 @@ teardown_file() {
 @test "python: primes defaults, summary and help match the C variants" {
     run_record primes py-serial -n 2
     [ "$(json .workers "$record")" -eq 1 ]
-    run_record primes py-asyncio -n 3
-    [ "$(json .workers "$record")" -eq 3 ]     # -j defaults to the task count, as primes-eventloop
+    for model in py-asyncio py-gevent; do
+        run_record primes "$model" -n 3
+        [ "$(json .workers "$record")" -eq 3 ]     # -j defaults to the task count, as primes-eventloop
+    done
     run "$BIN/primes-py-threads" -n 7
     [ "$status" -eq 0 ]
     [[ "$output" == *"verified: 7 of 7 numbers are prime"* ]]
@@ -130,7 +133,7 @@ teardown_file() {
 
 @test "python: sleep agrees with sleep-serial; the concurrent models wait at once" {
     agrees_with_c_serial sleep "py-serial" -n 3 --seconds 0.05
-    for model in py-threads py-processes py-asyncio; do
+    for model in py-threads py-processes py-asyncio py-gevent; do
         run_record sleep "$model" -n 12 --seconds 0.3
         [ "$(jq -c .result <<<"$record")" = '{"completed":12}' ]
         [ "$(json .workers "$record")" -eq 12 ]                       # one per task by default
@@ -138,13 +141,15 @@ teardown_file() {
     done
     run_record sleep py-threads -n 4 -j 2 --seconds 0.2                # a pool: two rounds
     jq -e '.wall_s >= 0.4' <<<"$record" >/dev/null
-    run_record sleep py-asyncio -n 4 -j 1 --seconds 0.1                # the semaphore lets one in at a time
-    jq -e '.wall_s >= 0.4' <<<"$record" >/dev/null
+    for model in py-asyncio py-gevent; do                              # the semaphore lets one in at a time
+        run_record sleep "$model" -n 4 -j 1 --seconds 0.1
+        jq -e '.wall_s >= 0.4' <<<"$record" >/dev/null
+    done
 }
 
 @test "python: sleep usage errors exit 2 with one line naming the value" {
     common_usage_errors "$BIN/sleep-py-asyncio"
-    for model in $PY_MODELS_WITH_ASYNCIO; do
+    for model in $PY_MODELS_WITH_COROUTINES; do
         expect_usage_error "'-1'" "$BIN/sleep-$model" --seconds -1
     done
     expect_usage_error "'soon'" "$BIN/sleep-py-threads" --seconds soon
@@ -218,7 +223,7 @@ process_state() {  # process_state PID: R, S, Z ..., or nothing once it is gone
     run_record http serial -s LOCAL --dest "$dest/c"
     expected=$(jq -c .result <<<"$record")
     [ "$expected" = '{"ok":20,"not_found":0,"errors":0}' ]
-    for model in $PY_MODELS_WITH_ASYNCIO; do
+    for model in $PY_MODELS_WITH_COROUTINES; do
         run_record http "$model" -s LOCAL --dest "$dest/$model"
         [ "$(jq -c .result <<<"$record")" = "$expected" ]
         [ "$(json .tasks "$record")" -eq 20 ]
@@ -228,7 +233,7 @@ process_state() {  # process_state PID: R, S, Z ..., or nothing once it is gone
     # letters, codes that do not exist, -l: the same accounting as C
     run_record http serial -s LOCAL B Z xx -l 40 --dest "$dest/c2"
     expected=$(jq -c .result <<<"$record")
-    for model in $PY_MODELS_WITH_ASYNCIO; do
+    for model in $PY_MODELS_WITH_COROUTINES; do
         run_record http "$model" -s LOCAL -m 8 B Z xx -l 40 --dest "$dest/$model-2"
         [ "$(jq -c .result <<<"$record")" = "$expected" ]
         [ "$(json .workers "$record")" -eq "$([ "$model" = py-serial ] && echo 1 || echo 8)" ]
@@ -236,7 +241,7 @@ process_state() {  # process_state PID: R, S, Z ..., or nothing once it is gone
 }
 
 @test "python: http against DELAY: the pools and asyncio overlap the waits, serial does not" {
-    for model in py-threads py-processes py-asyncio; do
+    for model in py-threads py-processes py-asyncio py-gevent; do
         run_record http "$model" -s DELAY -m 10 -l 10 --dest "$BATS_TEST_TMPDIR/$model"
         [ "$(jq -c .result <<<"$record")" = '{"ok":10,"not_found":0,"errors":0}' ]
         jq -e '.wall_s >= 0.5 and .wall_s < 3.0' <<<"$record" >/dev/null ||   # 10 in a row: 5 s
@@ -247,7 +252,7 @@ process_state() {  # process_state PID: R, S, Z ..., or nothing once it is gone
 }
 
 @test "python: http against ERROR and a dead port: every code accounted for, exit 3" {
-    for model in $PY_MODELS_WITH_ASYNCIO; do
+    for model in $PY_MODELS_WITH_COROUTINES; do
         codes=20
         [ "$model" = py-serial ] && codes=4           # serial waits for every 0.5 s delay
         run --separate-stderr "$BIN/http-$model" --json -s ERROR -m 20 -l $codes --dest "$BATS_TEST_TMPDIR/$model"
@@ -257,7 +262,7 @@ process_state() {  # process_state PID: R, S, Z ..., or nothing once it is gone
         [ "$(ls -A "$BATS_TEST_TMPDIR/$model" | wc -l)" -eq "$ok" ]    # failed codes leave no file
     done
     dead=http://127.0.0.1:$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')/flags
-    for model in py-serial py-asyncio; do
+    for model in py-serial py-asyncio py-gevent; do
         run --separate-stderr "$BIN/http-$model" --json -s "$dead" -l 3 --dest "$BATS_TEST_TMPDIR/dead"
         [ "$status" -eq 3 ]
         [ "$(jq -c .result <<<"$output")" = '{"ok":0,"not_found":0,"errors":3}' ]
@@ -267,7 +272,7 @@ process_state() {  # process_state PID: R, S, Z ..., or nothing once it is gone
 
 @test "python: http usage errors exit 2 with one line naming the value" {
     common_usage_errors "$BIN/http-py-serial"
-    for model in $PY_MODELS_WITH_ASYNCIO; do
+    for model in $PY_MODELS_WITH_COROUTINES; do
         expect_usage_error "'B1'" "$BIN/http-$model" B1
         expect_usage_error "'http://example.com'" "$BIN/http-$model" -s http://example.com
     done
@@ -276,4 +281,16 @@ process_state() {  # process_state PID: R, S, Z ..., or nothing once it is gone
     expect_usage_error "disagree" "$BIN/http-py-threads" -m 3 -j 4
     expect_usage_error "no-such.tsv" "$BIN/http-py-asyncio" --manifest /no-such.tsv
     FLAGS_SERVERS_DIR=/nonexistent expect_usage_error "/nonexistent/delay.port" "$BIN/http-py-serial" -s DELAY
+}
+
+@test "python: http's tqdm progress bar: on stderr with -v, never on the --json stdout" {
+    for model in py-serial py-threads py-asyncio py-gevent; do
+        run --separate-stderr "$BIN/http-$model" --json -v -s LOCAL -l 4 --dest "$BATS_TEST_TMPDIR/$model"
+        [ "$status" -eq 0 ]
+        [ "$(wc -l <<<"$output")" -eq 1 ] && jq -e '.result.ok == 4' <<<"$output" >/dev/null
+        [[ "$stderr" == *"4/4"* && "$stderr" == *"flag"* ]] || { echo "$model: no bar in: $stderr"; false; }
+        [ "$(tr '\r' '\n' <<<"$stderr" | grep -c '[A-Z][A-Z]  ok  ')" -eq 4 ]    # the -v lines
+        run --separate-stderr "$BIN/http-$model" --json -s LOCAL -l 4 --dest "$BATS_TEST_TMPDIR/$model"
+        [ "$status" -eq 0 ] && [ -z "$stderr" ]          # stderr not a terminal, no -v: no bar
+    done
 }

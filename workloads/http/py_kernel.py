@@ -411,7 +411,7 @@ def setup(run):
     workers = options.max_req or (run.workers if run.workers_given else DEFAULT_CONCURRENCY)
     run.workers = max(1, min(workers, len(job.codes)))
     # the notes' tqdm bar, on stderr only: when it is a terminal, or with -v
-    job.bar = tqdm.tqdm(total=len(job.codes), unit="flag", file=sys.stderr, leave=False,
+    job.bar = tqdm.tqdm(total=len(job.codes), unit="flag", file=sys.stderr,
                         disable=not (run.verbose or sys.stderr.isatty()))
     bench.restart_clock(run)
     return job
