@@ -268,6 +268,8 @@ def innermost(error):
 
 def short_reason(error):
     cause = innermost(error)
+    if isinstance(cause, TransferFailed):
+        return str(cause)
     if isinstance(cause, OSError) and cause.strerror:
         return cause.strerror
     text = str(cause).split(": ", 1)[-1] if isinstance(cause, urllib3.exceptions.HTTPError) else str(cause)
