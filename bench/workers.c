@@ -183,7 +183,8 @@ void bench_children_start(bench_children *children, bench_run *run,
         children->pids[index] = pid;
         children->count = index + 1;
     }
-    if (with_pipe && close(pipe_ends[1]) != 0)   /* so read() sees end of file when every child is done */
+    /* So that read() sees end of file when every child is done. */
+    if (with_pipe && close(pipe_ends[1]) != 0)
         bench_fail("close");
     log_started(run, "processes");
 }

@@ -30,7 +30,7 @@ typedef struct {
     CURLcode outcome;
 } download;
 
-static flags_job job;
+static flag_job job;
 static CURLM *multi;
 static loop_timer *curl_timer;     /* the one timeout libcurl asked for, or NULL */
 static size_t next_task;           /* one thread: no lock, no atomic */
@@ -61,7 +61,7 @@ static void worker(void *argument)
         CURLcode outcome = perform(handle, mine);
         flag_result result;
         flag_transfer_finish(&mine->transfer, outcome, &result);
-        flags_record(&job, &result);
+        flag_record(&job, &result);
     }
     curl_easy_cleanup(handle);
 }
@@ -139,14 +139,14 @@ int main(int argc, char **argv)
 {
     static const bench_spec spec = {
         .workload = "http", .model = "coroutine",
-        .about = FLAGS_ABOUT " One thread: coroutines over libcurl's multi interface.",
-        .workload_options = flags_options, .operands = "[CODE...]",
+        .about = FLAG_ABOUT " One thread: coroutines over libcurl's multi interface.",
+        .workload_options = flag_options, .operands = "[CODE...]",
     };
     bench_run run;
     bench_start(&run, &spec, argc, argv);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         bench_failf("curl_global_init failed");
-    flags_setup(&run, &job);
+    flag_setup(&run, &job);
 
     if ((multi = curl_multi_init()) == NULL)
         bench_failf("curl_multi_init failed");
@@ -161,5 +161,5 @@ int main(int argc, char **argv)
 
     CHECK_MULTI(curl_multi_cleanup(multi));   /* closes the kept-alive connections */
     free(downloads);
-    return flags_finish(&run, &job);
+    return flag_finish(&run, &job);
 }

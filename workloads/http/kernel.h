@@ -108,13 +108,4 @@ void flag_record(flag_job *job, const flag_result *result);
  * returns the exit status (0, 1 or 3). */
 int flag_finish(bench_run *run, flag_job *job);
 
-/* The names before issue 13 (one prefix, flag_), for variants written
- * against them; remove once no variant uses them. */
-#define flags_job flag_job
-#define flags_options flag_options
-#define flags_setup flag_setup
-#define flags_record flag_record
-#define flags_finish flag_finish
-#define FLAGS_ABOUT FLAG_ABOUT
-
 #endif
