@@ -98,7 +98,13 @@ typedef struct {
 void bench_start(bench_run *run, const bench_spec *spec, int argc, char **argv);
 
 /* For a workload that knows its task count only after reading its input:
- * sets run->tasks (unless -n was given) and the -j default that follows. */
+ * sets run->tasks (unless -n was given) and the -j default that follows.
+ * (bench_start calls it when spec->default_tasks is set.) Then caps the
+ * workers at the task count (said with -v) and, for models that start a
+ * thread or process per worker, refuses with exit 2 what the system would
+ * refuse half way: more than --max-workers (default 10000), more than
+ * ulimit -u, threads-max or pid_max leave room for, or (OpenMP) more than
+ * ulimit -s holds. */
 void bench_set_default_tasks(bench_run *run, long tasks);
 
 /* Restarts the clock (after set-up that should not be timed, if any). */
@@ -134,6 +140,13 @@ __attribute__((noreturn)) void bench_fail_errno(int error, const char *what);
 /* Same, with a message of its own. */
 __attribute__((noreturn)) void bench_failf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
+
+/* Copies `length` bytes of `text` into `buffer` (of `size` bytes, at least
+ * 9) with every byte outside printable ASCII, and the backslash, written as
+ * \xHH, and "..." where it is cut short: input from a file, shown in a
+ * message, can then neither break its line nor send the terminal control
+ * codes. Returns buffer. */
+char *bench_printable(char *buffer, size_t size, const char *text, size_t length);
 
 /* malloc/calloc that exit with a message instead of returning NULL. */
 void *bench_alloc(size_t count, size_t size);

@@ -238,6 +238,7 @@ void sort_setup(bench_run *run, sort_job *job, long parts, bool shared)
                                         : SORT_DEFAULT_ELEMENTS;
     }
     bench_set_default_tasks(run, (long)job->count);   /* -n, if given, is the same */
+    job->parts = parts = parts < run->workers ? parts : run->workers;   /* capped at the count */
     job->elements = allocate(job->count, sizeof(uint32_t), shared);
     job->part = allocate((size_t)parts, sizeof(sort_part), shared);
     /* A part never checked keeps output checksum 0, so the check fails, and
