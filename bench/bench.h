@@ -17,6 +17,8 @@
 #ifndef BENCH_H
 #define BENCH_H
 
+#include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -176,6 +178,32 @@ bool bench_read_all(int fd, void *buffer, size_t size);
 /* An anonymous mapping shared with children forked after it; zero-filled. */
 void *bench_shared_alloc(size_t size);
 void bench_shared_free(void *memory, size_t size);
+
+/* ---- a result file (--output FILE): see output.c ----------------------- */
+
+/* A file that is replaced whole or not at all (through a temporary file and
+ * rename), a symbolic link followed, a device or FIFO written to directly; a
+ * directory, block device or socket refused. */
+typedef struct {
+    FILE *file;
+    const char *option, *given;   /* "--output" and the path as given, for messages */
+    char path[PATH_MAX];          /* what is written: links to a file resolved */
+    char temporary[PATH_MAX + 8]; /* the temporary file beside it, or "" */
+    bool direct;                  /* a device or FIFO: written in place */
+    bool signals_blocked;         /* SIGINT, SIGTERM, SIGHUP wait for the rename */
+    sigset_t previous_mask;
+} bench_output;
+
+/* Before the work: exits 2 naming `option` and `path` unless it can be
+ * written (no directory, block device or socket, a link to something, the
+ * permissions), so a bad path costs no run. */
+void bench_output_check(const char *option, const char *path);
+/* Opens the file to write the result to; exits 1 naming the call that failed. */
+FILE *bench_output_open(bench_output *output, const char *option, const char *path);
+/* Flushes, syncs and closes it and renames it into place; a write error
+ * (ENOSPC, EIO), seen by any of these, exits 1 with a message naming it, and
+ * removes the temporary file. */
+void bench_output_close(bench_output *output);
 
 /* ---- checksums -------------------------------------------------------- */
 
