@@ -59,24 +59,32 @@ static void stop_children(int signal_number)
             write_text(program_invocation_short_name);
             write_text(": ");
             write_text(stop_signal_names[index]);
-            write_text(": killed and reaped ");
+            write_text(": killed and reaped its child processes (");
             write_text(digit);
-            write_text(" child processes\n");
+            write_text(")\n");
         }
     }
     errno = saved_errno;
     raise(signal_number);
 }
 
-/* Remembers a child, with the stop signals blocked while the table changes. */
+static void set_stop_signals_blocked(bool blocked, sigset_t *previous)
+{
+    sigset_t signals;
+    sigemptyset(&signals);
+    for (int index = 0; index < 3; index++)
+        sigaddset(&signals, stop_signals[index]);
+    int saved_errno = errno;   /* bench_fork_failed reads fork's */
+    if (sigprocmask(blocked ? SIG_BLOCK : SIG_SETMASK, blocked ? &signals : previous,
+                    blocked ? previous : NULL) != 0)
+        bench_fail("sigprocmask");
+    errno = saved_errno;
+}
+
+/* Remembers a child (the stop signals are blocked) and, the first time,
+ * installs the handler. */
 static void remember_child(pid_t child)
 {
-    sigset_t blocked, previous;
-    sigemptyset(&blocked);
-    for (int index = 0; index < 3; index++)
-        sigaddset(&blocked, stop_signals[index]);
-    if (sigprocmask(SIG_BLOCK, &blocked, &previous) != 0)
-        bench_fail("sigprocmask");
     if (forked_count == forked_capacity) {
         long capacity = forked_capacity ? 2 * forked_capacity : 64;
         pid_t *grown = realloc(forked, (size_t)capacity * sizeof *grown);
@@ -101,13 +109,13 @@ static void remember_child(pid_t child)
             bench_fail("sigaction");
         handler_installed[index] = true;
     }
-    if (sigprocmask(SIG_SETMASK, &previous, NULL) != 0)
-        bench_fail("sigprocmask");
 }
 
 pid_t bench_fork(void)
 {
     pid_t parent = getpid();
+    sigset_t previous_mask;
+    set_stop_signals_blocked(true, &previous_mask);   /* no stop before the child is known */
     pid_t child = fork();
     if (child == 0) {
         /* Die with the parent, so an interrupted run leaves no orphan. */
@@ -123,6 +131,7 @@ pid_t bench_fork(void)
     } else if (child > 0) {
         remember_child(child);
     }
+    set_stop_signals_blocked(false, &previous_mask);
     return child;
 }
 
