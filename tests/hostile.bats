@@ -260,7 +260,7 @@ one_line_status() {  # one_line_status STATUS NEEDLE: after run --separate-stder
 # ---- 7. a malformed manifest ---------------------------------------------------------
 
 @test "hostile: a malformed manifest from the server: exit 3, every flag accounted as an error" {
-    need_models serial
+    # every model in this pass (TSan: pthread)
     local www=$BATS_TEST_TMPDIR/www
     mkdir -p "$www/flags/br" "$www/flags/us"
     printf 'BR\tnot-a-size\n\001garbage\n' >"$www/flags/manifest.tsv"
