@@ -198,8 +198,11 @@ one_line_status() {  # one_line_status STATUS NEEDLE: after run --separate-stder
     done
     run_limited "-u 100" sleep-pthread -n 40 -j 100000000 --seconds 0.1
     one_line_status 2 "-j 100000000"
-    run_limited "-u 100" sum-openmp -j 100000      # was SIGSEGV (rc 139) in libgomp
-    one_line_status 2 "limit of 10000"
+    for workload in sum primes sleep sort; do    # was SIGSEGV (rc 139) in libgomp
+        [[ " $MODELS " == *" openmp "* ]] || break
+        run_limited "-u 100" "$workload-openmp" -j 100000
+        one_line_status 2 "limit of 10000" || { echo "$workload-openmp"; false; }
+    done
     run --separate-stderr "$BIN/sum-pthread" -j 20 -n 20 --max-workers 10
     one_line_status 2 "more than the limit of 10 workers"
     run "$BIN/sum-pthread" -j 20 -n 20 --max-workers 20 --count 10
@@ -219,6 +222,19 @@ one_line_status() {  # one_line_status STATUS NEEDLE: after run --separate-stder
     done
     run_limited "-u 150" sum-fork -j 100 -n 300 --count 10   # what fits still runs
     [ "$status" -eq 0 ]
+}
+
+@test "hostile: more threads than threads-max or pid_max leave room for: refused, naming the file" {
+    need_models pthread
+    plain_only
+    local threads_max pid_max least
+    threads_max=$(cat /proc/sys/kernel/threads-max)
+    pid_max=$(cat /proc/sys/kernel/pid_max)
+    least=$(( threads_max < pid_max ? threads_max : pid_max ))
+    [ "$least" -le 5000000 ] || skip "threads-max and pid_max are both above 5,000,000"
+    run_limited "-u 100" sum-pthread -j $((least + 1)) -n $((least + 1)) --count 1 \
+        --max-workers $((least + 1))
+    one_line_status 2 "-j $((least + 1)): $((least + 1)) more threads would pass /proc/sys/kernel/"
 }
 
 @test "hostile: OpenMP under ulimit -s 1024: -j 9000 is refused naming ulimit -s, not SIGSEGV" {
