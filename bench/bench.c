@@ -453,7 +453,9 @@ static void check_worker_limits(const bench_run *run)
     const char *kind = strcmp(model, "fork") == 0 ? "processes" : "threads";
     long wanted = run->workers;
     char asked[64];
-    if (run->workers_given)
+    if (run->workers_given && common_workers != wanted)
+        snprintf(asked, sizeof asked, "-j %ld (capped at %ld tasks)", common_workers, wanted);
+    else if (run->workers_given)
         snprintf(asked, sizeof asked, "-j %ld", wanted);
     else if (run->spec->workers_default_to_tasks)
         snprintf(asked, sizeof asked, "-n %ld (one worker per task)", wanted);
