@@ -17,6 +17,8 @@
 #ifndef BENCH_H
 #define BENCH_H
 
+#include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -98,7 +100,13 @@ typedef struct {
 void bench_start(bench_run *run, const bench_spec *spec, int argc, char **argv);
 
 /* For a workload that knows its task count only after reading its input:
- * sets run->tasks (unless -n was given) and the -j default that follows. */
+ * sets run->tasks (unless -n was given) and the -j default that follows.
+ * (bench_start calls it when spec->default_tasks is set.) Then caps the
+ * workers at the task count (said with -v) and, for models that start a
+ * thread or process per worker, refuses with exit 2 what the system would
+ * refuse half way: more than --max-workers (default 10000), more than
+ * ulimit -u, threads-max or pid_max leave room for, or (OpenMP) more than
+ * ulimit -s holds. */
 void bench_set_default_tasks(bench_run *run, long tasks);
 
 /* Restarts the clock (after set-up that should not be timed, if any). */
@@ -135,6 +143,13 @@ __attribute__((noreturn)) void bench_fail_errno(int error, const char *what);
 __attribute__((noreturn)) void bench_failf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
+/* Copies `length` bytes of `text` into `buffer` (of `size` bytes, at least
+ * 9) with every byte outside printable ASCII, and the backslash, written as
+ * \xHH, and "..." where it is cut short: input from a file, shown in a
+ * message, can then neither break its line nor send the terminal control
+ * codes. Returns buffer. */
+char *bench_printable(char *buffer, size_t size, const char *text, size_t length);
+
 /* malloc/calloc that exit with a message instead of returning NULL. */
 void *bench_alloc(size_t count, size_t size);
 
@@ -163,6 +178,32 @@ bool bench_read_all(int fd, void *buffer, size_t size);
 /* An anonymous mapping shared with children forked after it; zero-filled. */
 void *bench_shared_alloc(size_t size);
 void bench_shared_free(void *memory, size_t size);
+
+/* ---- a result file (--output FILE): see output.c ----------------------- */
+
+/* A file that is replaced whole or not at all (through a temporary file and
+ * rename), a symbolic link followed, a device or FIFO written to directly; a
+ * directory, block device or socket refused. */
+typedef struct {
+    FILE *file;
+    const char *option, *given;   /* "--output" and the path as given, for messages */
+    char path[PATH_MAX];          /* what is written: links to a file resolved */
+    char temporary[PATH_MAX + 8]; /* the temporary file beside it, or "" */
+    bool direct;                  /* a device or FIFO: written in place */
+    bool signals_blocked;         /* SIGINT, SIGTERM, SIGHUP wait for the rename */
+    sigset_t previous_mask;
+} bench_output;
+
+/* Before the work: exits 2 naming `option` and `path` unless it can be
+ * written (no directory, block device or socket, a link to something, the
+ * permissions), so a bad path costs no run. */
+void bench_output_check(const char *option, const char *path);
+/* Opens the file to write the result to; exits 1 naming the call that failed. */
+FILE *bench_output_open(bench_output *output, const char *option, const char *path);
+/* Flushes, syncs and closes it and renames it into place; a write error
+ * (ENOSPC, EIO), seen by any of these, exits 1 with a message naming it, and
+ * removes the temporary file. */
+void bench_output_close(bench_output *output);
 
 /* ---- checksums -------------------------------------------------------- */
 

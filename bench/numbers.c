@@ -29,8 +29,10 @@ uint64_t *bench_read_numbers(const char *path, uint64_t max, size_t *count)
         if (length == 0 || !isdigit((unsigned char)line[0]) || *end != '\0' || errno != 0 ||
             value > max) {
             fclose(file);
-            bench_usage_error("%s:%ld: '%.40s' is not a whole number from 0 to %" PRIu64, path,
-                              line_number, line, max);
+            char shown[200];   /* the first 40 bytes, escaped: the file may hold anything */
+            bench_printable(shown, sizeof shown, line, length < 40 ? (size_t)length : 40);
+            bench_usage_error("%s:%ld: '%s' is not a whole number from 0 to %" PRIu64, path,
+                              line_number, shown, max);
         }
         if (used == capacity) {
             capacity *= 2;

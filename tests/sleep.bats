@@ -125,7 +125,7 @@ run_as_nobody_with_limit() {  # run_as_nobody_with_limit model args...
 @test "sleep: pthread stops, joins its threads and names the limit when one is refused" {
     need_models pthread
     plain_only
-    run_as_nobody_with_limit pthread -n 200 --seconds 30
+    run_as_nobody_with_limit pthread -n 200 --seconds 30 --no-limit-check
     echo "status $status in $elapsed s: $output"
     [ "$status" -eq 1 ]
     [[ "$output" == *"pthread_create (started "*" of 200 threads"* ]]
@@ -137,7 +137,7 @@ run_as_nobody_with_limit() {  # run_as_nobody_with_limit model args...
 @test "sleep: fork stops, reaps its children and names the limit when one is refused" {
     need_models fork
     plain_only
-    run_as_nobody_with_limit fork -n 200 --seconds 30
+    run_as_nobody_with_limit fork -n 200 --seconds 30 --no-limit-check
     echo "status $status in $elapsed s: $output"
     [ "$status" -eq 1 ]
     [[ "$output" == *"fork (started "*" processes, stopped and reaped them)"* ]]
@@ -149,7 +149,7 @@ run_as_nobody_with_limit() {  # run_as_nobody_with_limit model args...
 @test "sleep: openmp exits (libgomp's message, how many ran) when a thread is refused" {
     need_models openmp
     plain_only
-    run_as_nobody_with_limit openmp -n 200 --seconds 30
+    run_as_nobody_with_limit openmp -n 200 --seconds 30 --no-limit-check
     echo "status $status in $elapsed s: $output"
     [ "$status" -eq 1 ]
     [[ "$output" == *"Thread creation failed"* && "$output" == *"were running"* ]]

@@ -227,8 +227,9 @@ static void load_manifest(flag_job *job)
         fprintf(stderr, "%s: GET %s: %s; every download counts as an error "
                 "(nothing to verify it against)\n", job->program, url, reason);
     } else if (!flag_manifest_parse(&job->manifest, buffer.data ? buffer.data : "",
-                                     buffer.length, error, sizeof error)) {
-        bench_failf("the manifest from %s is malformed: %s", url, error);
+                                     buffer.length, error, sizeof error)) {   /* as if missing */
+        fprintf(stderr, "%s: the manifest from %s is malformed (%s); every download counts as "
+                "an error (nothing to verify it against)\n", job->program, url, error);
     }
     free(buffer.data);
 }

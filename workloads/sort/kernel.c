@@ -16,14 +16,15 @@ static long elements_option;        /* 0: not given */
 static uint64_t seed_option = SORT_DEFAULT_SEED;
 static const char *input_path, *output_path;
 const bench_option sort_options[] = {
-    {"elements", 0, BENCH_OPT_NATURAL, &elements_option, "N",
-     "sort N random numbers (default 10000000; -n N says the same)", NULL},
+    {"elements", 0, BENCH_OPT_COUNT, &elements_option, "N",
+     "sort N random numbers, N >= 1 (default 10000000; -n N says the same)", NULL},
     {"seed", 0, BENCH_OPT_U64, &seed_option, "S", "seed of the random numbers (default 20240601)",
      NULL},
     {"input", 0, BENCH_OPT_STRING, &input_path, "FILE",
      "sort the numbers in FILE instead (one per line, 0..4294967295)", NULL},
-    {"output", 0, BENCH_OPT_STRING, &output_path, "FILE", "write the sorted numbers to FILE",
-     NULL},
+    {"output", 0, BENCH_OPT_STRING, &output_path, "FILE",
+     "write the sorted numbers to FILE (replaced whole; a link is followed, a device or FIFO "
+     "written to, a directory refused)", NULL},
     BENCH_OPTIONS_END,
 };
 
@@ -212,15 +213,8 @@ static void release(void *memory, size_t count, size_t size, bool shared)
 
 void sort_setup(bench_run *run, sort_job *job, long parts, bool shared)
 {
-    if (output_path) {   /* refuse a bad --output before the work, not after */
-        char *copy = strdup(output_path);
-        if (copy == NULL)
-            bench_failf("out of memory");
-        const char *directory = dirname(copy);
-        if (access(directory, W_OK) != 0)
-            bench_usage_error("--output %s: %s: %s", output_path, directory, strerror(errno));
-        free(copy);
-    }
+    if (output_path)   /* refuse a bad --output before the work, not after */
+        bench_output_check("--output", output_path);
     *job = (sort_job){.seed = seed_option, .parts = parts, .shared = shared};
     if (input_path) {
         if (elements_option)
@@ -238,6 +232,7 @@ void sort_setup(bench_run *run, sort_job *job, long parts, bool shared)
                                         : SORT_DEFAULT_ELEMENTS;
     }
     bench_set_default_tasks(run, (long)job->count);   /* -n, if given, is the same */
+    job->parts = parts = parts < run->workers ? parts : run->workers;   /* capped at the count */
     job->elements = allocate(job->count, sizeof(uint32_t), shared);
     job->part = allocate((size_t)parts, sizeof(sort_part), shared);
     /* A part never checked keeps output checksum 0, so the check fails, and
@@ -266,30 +261,14 @@ void sort_check_part(sort_job *job, long part)
                                                 &job->part[part].output_checksum);
 }
 
-/* Writes the numbers to a temporary file beside `path`, then renames it, so
- * `path` is either complete or untouched. Signals that would end the program
- * wait until the file is in place, so no temporary file is left behind. */
+/* Writes the numbers to `path`: a file there is replaced whole or not at
+ * all, a device or FIFO written to (bench_output, in bench/output.c). */
 static void write_numbers(const char *path, const uint32_t *elements, size_t count)
 {
-    sigset_t ending_signals, previous;
-    sigemptyset(&ending_signals);
-    sigaddset(&ending_signals, SIGINT);
-    sigaddset(&ending_signals, SIGTERM);
-    sigaddset(&ending_signals, SIGHUP);
-    if (sigprocmask(SIG_BLOCK, &ending_signals, &previous) != 0)
-        bench_fail("sigprocmask");
-    char temporary[4096];
-    if ((size_t)snprintf(temporary, sizeof temporary, "%s.XXXXXX", path) >= sizeof temporary)
-        bench_failf("--output %s: the path is too long", path);
-    int fd = mkstemp(temporary);
-    if (fd < 0)
-        bench_fail("mkstemp (--output)");
-    mode_t mask = umask(0);
-    umask(mask);
-    FILE *file = fdopen(fd, "w");
-    bool written = file != NULL && fchmod(fd, 0666 & ~mask) == 0;
+    bench_output output;
+    FILE *file = bench_output_open(&output, "--output", path);
     char line[16];
-    for (size_t index = 0; written && index < count; index++) {
+    for (size_t index = 0; index < count && !ferror(file); index++) {
         char *digit = line + sizeof line;   /* the digits, right to left */
         *--digit = '\n';
         uint32_t value = elements[index];
@@ -297,26 +276,9 @@ static void write_numbers(const char *path, const uint32_t *elements, size_t cou
             *--digit = (char)('0' + value % 10);
             value /= 10;
         } while (value);
-        written = fwrite(digit, 1, (size_t)(line + sizeof line - digit), file) > 0;
+        fwrite(digit, 1, (size_t)(line + sizeof line - digit), file);
     }
-    int error = errno;
-    if (file != NULL && fclose(file) != 0 && written) {
-        written = false;
-        error = errno;
-    } else if (file == NULL) {
-        close(fd);
-    }
-    if (written && rename(temporary, path) != 0) {
-        written = false;
-        error = errno;
-    }
-    if (!written) {
-        unlink(temporary);
-        errno = error;
-        bench_fail("writing --output");
-    }
-    if (sigprocmask(SIG_SETMASK, &previous, NULL) != 0)
-        bench_fail("sigprocmask");
+    bench_output_close(&output);   /* exits 1 if a write failed */
 }
 
 int sort_finish(bench_run *run, sort_job *job)
