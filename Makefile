@@ -126,6 +126,7 @@ help:
 	@echo "make serve        start the LOCAL, DELAY and ERROR flag servers (make serve-stop)"
 	@echo "make fuzz         fuzz the flag server's request parser (FUZZ_SECONDS=600; not in make test)"
 	@echo "make labs         build the classroom labs (make -C labs check: check them)"
+	@echo "make demos        the coroutine demonstrations, into bin/demos/ (demos/run-all.sh runs them)"
 	@echo "bin/costs         what one unit of each model costs (bin/costs-py: in Python)"
 	@echo "make SAN=address  build under ASan+UBSan into build/asan/bin (SAN=thread: TSan)"
 	@echo "make clean        remove bin/ and build/"
