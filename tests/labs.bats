@@ -185,3 +185,27 @@ check_wrong_solutions() {  # check_wrong_solutions lab minimum
     plain_only
     check_wrong_solutions 04-deadlock 3
 }
+
+@test "labs: 05-conditions rejects every wrong solution" {
+    plain_only
+    check_wrong_solutions 05-conditions 3
+}
+
+@test "labs: 05-conditions' watchdog tells a slow queue from a lost wakeup" {
+    plain_only
+    copy=$BATS_TEST_TMPDIR/05-slow
+    cp -r "$ROOT/labs/05-conditions" "$copy"
+    # the reference solution, with 2 ms of work after each get: slow, never stuck
+    sed 's|^    return item;|    struct timespec pause = { 0, 2000000 };\n    nanosleep(\&pause, NULL);\n    return item;|' \
+        "$ROOT/labs/05-conditions/solution/bounded_queue.c" | sed '1a #include <time.h>' >"$copy/bounded_queue.c"
+    make -s -C "$copy" queue_check PROJECT="$ROOT" >/dev/null
+    run env LAB_SLOW_SECONDS=2 timeout 60 "$copy/queue_check" stress-1 20000 4 4
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ $output == *"FAIL: too slow, not stuck: after 2 s"* ]]
+    [[ $output != *"lost wakeup"* ]]
+    # and the same queue with fewer items passes: slow is not wrong
+    run timeout 60 "$copy/queue_check" stress-1 200 4 4
+    [ "$status" -eq 0 ]
+    [[ $output == *"PASS: bounded queue: stress-1"* ]]
+}
