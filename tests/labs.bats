@@ -209,3 +209,8 @@ check_wrong_solutions() {  # check_wrong_solutions lab minimum
     [ "$status" -eq 0 ]
     [[ $output == *"PASS: bounded queue: stress-1"* ]]
 }
+
+@test "labs: 06-processes rejects every wrong solution" {
+    plain_only
+    check_wrong_solutions 06-processes 3
+}
