@@ -214,3 +214,8 @@ check_wrong_solutions() {  # check_wrong_solutions lab minimum
     plain_only
     check_wrong_solutions 06-processes 3
 }
+
+@test "labs: 07-event-loop rejects every wrong solution" {
+    plain_only
+    check_wrong_solutions 07-event-loop 3
+}
