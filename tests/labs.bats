@@ -219,3 +219,8 @@ check_wrong_solutions() {  # check_wrong_solutions lab minimum
     plain_only
     check_wrong_solutions 07-event-loop 3
 }
+
+@test "labs: 02-waiting rejects every wrong solution" {
+    plain_only
+    check_wrong_solutions 02-waiting 3
+}
