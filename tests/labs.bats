@@ -224,3 +224,8 @@ check_wrong_solutions() {  # check_wrong_solutions lab minimum
     plain_only
     check_wrong_solutions 02-waiting 3
 }
+
+@test "labs: 01-cpu-scaling rejects every wrong solution" {
+    plain_only
+    check_wrong_solutions 01-cpu-scaling 3
+}
