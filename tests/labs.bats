@@ -229,3 +229,8 @@ check_wrong_solutions() {  # check_wrong_solutions lab minimum
     plain_only
     check_wrong_solutions 01-cpu-scaling 3
 }
+
+@test "labs: 08-coroutines rejects every wrong solution" {
+    plain_only
+    check_wrong_solutions 08-coroutines 2
+}
