@@ -75,6 +75,6 @@ lab_test 0 "worker.c runs only when called" lab_no_constructors worker.c -I. -I"
 [ $lab_failures -eq 0 ] || lab_finish ""
 lab_test 40 "every task exactly once, at every -j" exactly_once
 lab_test 20 "takes a task with one atomic step" atomic_take
-lab_test 20 "dynamic: a slow task does not hold up the rest" dynamic
+lab_test 20 "dynamic, a slow task does not hold up the rest" dynamic
 lab_test 20 "no data race (TSan)" sanitized
 lab_finish "every task ran exactly once at -j 1..8, scheduled dynamically, no data race"

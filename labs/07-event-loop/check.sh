@@ -97,6 +97,6 @@ downloading() {   # runs in lab_test's subshell: it stops its own server
 
 lab_test 0 "dispatch.c runs only when called" lab_no_constructors dispatch.c
 [ $lab_failures -eq 0 ] || lab_finish ""
-lab_test 50 "dispatch: every ready watcher, once, with epoll's events" dispatching
+lab_test 50 "dispatch calls every ready watcher once, with epoll's events" dispatching
 lab_test 50 "20 flags from a DELAY server within two delays" downloading
 lab_finish "dispatch calls every ready watcher with its events; 20 flags within two delays from a $DELAY s DELAY server, on one thread"

@@ -27,5 +27,5 @@ scheduling() {
 
 lab_test 0 "scheduler.c runs only when called" lab_no_constructors scheduler.c -I.
 [ $lab_failures -eq 0 ] || lab_finish ""
-lab_test 100 "round-robin: exact interleaving, every coroutine to its end" scheduling
+lab_test 100 "round-robin, exact interleaving, every coroutine to its end" scheduling
 lab_finish "round-robin scheduler: exact interleaving, every coroutine runs to its end"
