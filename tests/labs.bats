@@ -148,32 +148,69 @@ check_wrong_solutions() {  # check_wrong_solutions lab minimum
 
 @test "labs: check-class.sh prints one line per student and lab" {
     plain_only
-    lab=$(lab_names | head -1)
+    lab=02-waiting
     subs=$BATS_TEST_TMPDIR/subs
     mkdir -p "$subs/alice/$lab" "$subs/bob/$lab" "$subs/carol/99-nonsense" "$subs/dave"
-    for file in "$ROOT/labs/$lab"/solution/*; do
-        name=$(basename "$file")
-        cp "$file" "$subs/alice/$lab/$name"              # the solution: passes
-        cp "$ROOT/labs/$lab/$name" "$subs/bob/$lab/$name" # the untouched starter: fails
-    done
+    cp "$ROOT/labs/$lab/solution/task_done.c" "$subs/alice/$lab/"   # the solution: passes
+    cp "$ROOT/labs/$lab/task_done.c" "$subs/bob/$lab/"              # the untouched starter: fails
     run --separate-stderr "$ROOT/labs/check-class.sh" "$subs"
     echo "$output"
     [ "$status" -eq 1 ]
-    [ "$(wc -l <<<"$output")" -eq 4 ]
-    [[ $(sed -n 1p <<<"$output") == "alice $lab PASS "* ]]
-    [[ $(sed -n 2p <<<"$output") == "bob $lab FAIL "?* ]]
-    [[ $(sed -n 3p <<<"$output") == "carol 99-nonsense FAIL no such lab" ]]
-    [[ $(sed -n 4p <<<"$output") == "dave - FAIL no lab folders" ]]
+    [ "$(grep -vc '^class ' <<<"$output")" -eq 4 ]
+    [[ $(sed -n 1p <<<"$output") == "alice $lab PASS 100/100 "* ]]
+    [[ $(sed -n 2p <<<"$output") == "bob $lab FAIL 0/100 "?* ]]
+    [[ $(sed -n 3p <<<"$output") == "carol 99-nonsense FAIL 0/0 no such lab" ]]
+    [[ $(sed -n 4p <<<"$output") == "dave - FAIL 0/0 no lab folders" ]]
+    [[ $(sed -n 5p <<<"$output") == "class $lab: 1 of 2 passed, mean 50.0 of 100 points" ]]
     # only alice, only that lab: all pass, exit 0
     rm -r "$subs/bob" "$subs/carol" "$subs/dave"
     run "$ROOT/labs/check-class.sh" "$subs" "$lab"
     [ "$status" -eq 0 ]
-    [[ $output == "alice $lab PASS "* ]]
+    [[ $output == "alice $lab PASS 100/100 "* ]]
     # usage errors
     run "$ROOT/labs/check-class.sh"
     [ "$status" -eq 2 ]
     run "$ROOT/labs/check-class.sh" "$subs" 42-no-such-lab
     [ "$status" -eq 2 ]
+    run "$ROOT/labs/check-class.sh" -j 0 "$subs"
+    [ "$status" -eq 2 ]
+}
+
+@test "labs: check-class.sh grades a fake class of five into a CSV with the right points" {
+    plain_only
+    subs=$BATS_TEST_TMPDIR/class
+    lab=02-waiting
+    for student in correct wrong nobuild hangs cheats partial; do mkdir -p "$subs/$student/$lab"; done
+    cp "$ROOT/labs/$lab/solution/task_done.c" "$subs/correct/$lab/"
+    cp "$ROOT/labs/$lab/wrong/deadline_not_clock.c" "$subs/wrong/$lab/task_done.c"
+    sed 's/tasks_completed++;/tasks_completed++  /' "$ROOT/labs/$lab/solution/task_done.c" >"$subs/nobuild/$lab/task_done.c"
+    sed 's/tasks_completed++;/tasks_completed++;\n    for (;;) { }/' "$ROOT/labs/$lab/solution/task_done.c" >"$subs/hangs/$lab/task_done.c"
+    cp "$ROOT/labs/$lab/wrong/constructor_exit.c" "$subs/cheats/$lab/task_done.c"
+    # and partial credit: a ticket purchase that only forgets LOCK_UN when sold out
+    rm -r "$subs/partial/$lab"; mkdir -p "$subs/partial/06-processes"
+    cp "$ROOT/labs/06-processes/wrong/no_unlock_when_sold_out.c" "$subs/partial/06-processes/buy_ticket.c"
+    run --separate-stderr timeout 600 "$ROOT/labs/check-class.sh" --csv "$BATS_TEST_TMPDIR/grades.csv" "$subs"
+    echo "$output"; cat "$BATS_TEST_TMPDIR/grades.csv"
+    [ "$status" -eq 1 ]
+    grep -q "^cheats $lab FAIL 0/0 task_done.c runs only when called: .*constructor" <<<"$output"
+    grep -q "^correct $lab PASS 100/100 " <<<"$output"
+    grep -q "^hangs $lab FAIL 0/100 about 1000 sleepers: .* did not finish within 10 s" <<<"$output"
+    grep -q "^nobuild $lab FAIL 0/0 does not build: .*error" <<<"$output"
+    grep -q "^partial 06-processes FAIL 20/100 .*returned 0 and still held the flock" <<<"$output"
+    grep -q "^wrong $lab FAIL 0/100 .*record the loop's clock" <<<"$output"
+    grep -qx "class $lab: 1 of 5 passed, mean 20.0 of 100 points" <<<"$output"
+    csv=$BATS_TEST_TMPDIR/grades.csv
+    [ "$(head -1 "$csv")" = "student,lab,test,points,out_of" ]
+    grep -qx "correct,$lab,\"about 1000 sleepers\",50,50" "$csv"
+    grep -qx "correct,$lab,\"about 10,000 sleepers\",50,50" "$csv"
+    grep -qx "wrong,$lab,\"about 1000 sleepers\",0,50" "$csv"
+    grep -qx "nobuild,$lab,(build),0,0" "$csv"
+    grep -qx "hangs,$lab,\"about 10,000 sleepers\",0,50" "$csv"
+    grep -qx "cheats,$lab,\"task_done.c runs only when called\",0,0" "$csv"
+    [ "$(grep -c '^partial,06-processes,' "$csv")" -eq 6 ]
+    [ "$(awk -F, '$1 == "partial" { sum += $NF == "" ? 0 : $(NF-1) } END { print sum }' "$csv")" -eq 20 ]
+    # the CSV's points add up to each student's total
+    [ "$(awk -F, '$1 == "correct" { sum += $(NF-1) } END { print sum }' "$csv")" -eq 100 ]
 }
 
 @test "labs: 03-races rejects every wrong solution" {
@@ -184,4 +221,53 @@ check_wrong_solutions() {  # check_wrong_solutions lab minimum
 @test "labs: 04-deadlock rejects every wrong solution" {
     plain_only
     check_wrong_solutions 04-deadlock 3
+}
+
+@test "labs: 05-conditions rejects every wrong solution" {
+    plain_only
+    check_wrong_solutions 05-conditions 3
+}
+
+@test "labs: 05-conditions' watchdog tells a slow queue from a lost wakeup" {
+    plain_only
+    copy=$BATS_TEST_TMPDIR/05-slow
+    cp -r "$ROOT/labs/05-conditions" "$copy"
+    # the reference solution, with 2 ms of work after each get: slow, never stuck
+    sed 's|^    return item;|    struct timespec pause = { 0, 2000000 };\n    nanosleep(\&pause, NULL);\n    return item;|' \
+        "$ROOT/labs/05-conditions/solution/bounded_queue.c" | sed '1a #include <time.h>' >"$copy/bounded_queue.c"
+    make -s -C "$copy" queue_check PROJECT="$ROOT" >/dev/null
+    run env LAB_SLOW_SECONDS=2 timeout 60 "$copy/queue_check" stress-1 20000 4 4
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ $output == *"FAIL: too slow, not stuck: after 2 s"* ]]
+    [[ $output != *"lost wakeup"* ]]
+    # and the same queue with fewer items passes: slow is not wrong
+    run timeout 60 "$copy/queue_check" stress-1 200 4 4
+    [ "$status" -eq 0 ]
+    [[ $output == *"PASS: bounded queue: stress-1"* ]]
+}
+
+@test "labs: 06-processes rejects every wrong solution" {
+    plain_only
+    check_wrong_solutions 06-processes 3
+}
+
+@test "labs: 07-event-loop rejects every wrong solution" {
+    plain_only
+    check_wrong_solutions 07-event-loop 3
+}
+
+@test "labs: 02-waiting rejects every wrong solution" {
+    plain_only
+    check_wrong_solutions 02-waiting 3
+}
+
+@test "labs: 01-cpu-scaling rejects every wrong solution" {
+    plain_only
+    check_wrong_solutions 01-cpu-scaling 3
+}
+
+@test "labs: 08-coroutines rejects every wrong solution" {
+    plain_only
+    check_wrong_solutions 08-coroutines 2
 }

@@ -82,11 +82,11 @@ lock_free() {
 
 lab_test 0 "fixes.c runs only when called" lab_no_constructors fixes.c -I. -I"$LAB_PROJECT/bench"
 [ $lab_failures -eq 0 ] || lab_finish ""
-lab_test 20 "counter, mutex: exact with the window widened" widened counter mutex
-lab_test 20 "counter, atomic: exact with the window widened" widened counter atomic
-lab_test 20 "bank account, mutex: exact with the window widened" widened bank mutex
-lab_test 10 "counter, mutex: no data race (TSan)" sanitized counter mutex
-lab_test 10 "counter, atomic: no data race (TSan)" sanitized counter atomic
-lab_test 10 "bank account, mutex: no data race (TSan)" sanitized bank mutex
-lab_test 10 "counter, atomic: lock-free (a signal handler may update it)" lock_free
+lab_test 20 "counter (mutex) exact with the window widened" widened counter mutex
+lab_test 20 "counter (atomic) exact with the window widened" widened counter atomic
+lab_test 20 "bank account (mutex) exact with the window widened" widened bank mutex
+lab_test 10 "counter (mutex) no data race (TSan)" sanitized counter mutex
+lab_test 10 "counter (atomic) no data race (TSan)" sanitized counter atomic
+lab_test 10 "bank account (mutex) no data race (TSan)" sanitized bank mutex
+lab_test 10 "counter (atomic) lock-free, a signal handler may update it" lock_free
 lab_finish "counter (mutex, atomic) and bank account exact under a widened race window, with every pattern; no data race; the atomic is lock-free"

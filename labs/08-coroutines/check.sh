@@ -1,20 +1,31 @@
 #!/bin/bash
 # check.sh - runs lab 8's checker with a time limit (a scheduler that never
-# stops is a failure too). The last line is "PASS: ..." or "FAIL: <reason>";
-# exit 0 only on PASS.
+# stops is a failure too), as a test with points (labs/lib/lab.sh). The
+# verdict comes through the checker's per-run token (lib/lab.sh), not the
+# exit status or a "PASS" line. The last line is "PASS: ..." or
+# "FAIL: <reason>"; exit 0 only on PASS.
 cd "$(dirname "$0")" || exit 1
-output=$(timeout -k 2 15 ./coro_check 2>&1)
-status=$?
-printf '%s\n' "$output" | grep '^ok:'
-last_line=$(printf '%s\n' "$output" | tail -1)
-if [ "$status" -eq 0 ] && [[ $last_line == PASS:* ]]; then
-    echo "$last_line"
-    exit 0
-fi
-reason=$(printf '%s\n' "$output" | grep -m1 '^FAIL:' | sed 's/^FAIL: //')
-case $status in
-    124|137) reason=${reason:-"coro_check did not finish within 15 s (the scheduler loops forever?)"} ;;
-    139) reason=${reason:-"segmentation fault (resuming a finished coroutine, or a freed stack?)"} ;;
-esac
-echo "FAIL: ${reason:-coro_check exited with status $status without finishing its tests}"
-exit 1
+source "${PROJECT:-../..}/labs/lib/lab.sh" || { echo "FAIL: cannot read labs/lib/lab.sh"; exit 1; }
+
+scheduling() {
+    lab_run 15 ./coro_check
+    if [ "$lab_result" = pass ]; then
+        grep '^ok:' <<<"$lab_output" | sed 's/^ok: //' | paste -sd ';' -
+        return 0
+    fi
+    grep '^ok:' <<<"$lab_output"
+    local reason
+    reason=$(grep -m1 '^FAIL:' <<<"$lab_output" | sed 's/^FAIL: //')
+    [ -n "$reason" ] || case $lab_status in
+        124|137) reason="coro_check did not finish within 15 s (the scheduler loops forever?)" ;;
+        139) reason="segmentation fault (resuming a finished coroutine, or a freed stack?)" ;;
+        *) reason=$(lab_no_result ./coro_check) ;;
+    esac
+    echo "$reason"
+    return 1
+}
+
+lab_test 0 "scheduler.c runs only when called" lab_no_constructors scheduler.c -I.
+[ $lab_failures -eq 0 ] || lab_finish ""
+lab_test 100 "round-robin, exact interleaving, every coroutine to its end" scheduling
+lab_finish "round-robin scheduler: exact interleaving, every coroutine runs to its end"

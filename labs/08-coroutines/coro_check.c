@@ -11,6 +11,7 @@
  * Prints one line per test; the last line is PASS or FAIL.
  */
 #include "coro.h"
+#include "lab_report.h"
 
 #include <signal.h>
 #include <stdbool.h>
@@ -142,6 +143,7 @@ static void take_turns(void *argument)
 
 int main(void)
 {
+    lab_report_open();   /* before any of scheduler.c runs: see lab_report.h */
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (signal(SIGALRM, on_watchdog) == SIG_ERR) {
         perror("signal");
@@ -170,5 +172,6 @@ int main(void)
     printf("ok: %d coroutines x %d steps, every step in its turn\n", MANY, MANY_STEPS);
     all_tests_done = true;
     printf("PASS: round-robin scheduler: exact interleaving, every coroutine runs to its end\n");
+    lab_report("pass");
     return 0;
 }

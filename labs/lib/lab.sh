@@ -40,6 +40,7 @@ lab_random() { echo $(($1 + RANDOM % ($2 - $1 + 1))); }
 lab_test() {  # lab_test points name function args...
     local points=$1 name=$2 output status
     shift 2
+    case $name in *:*) echo "lab_test: a test's name has no ':' (it separates the name from the reason): $name" >&2; exit 2 ;; esac
     lab_total=$((lab_total + points))
     output=$("$@" 2>&1)
     status=$?

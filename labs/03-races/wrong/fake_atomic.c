@@ -1,5 +1,5 @@
 /* WRONG: the "atomic" counter is atomic_load + atomic_store inside a mutex: exact, race-free, but not lock-free */
-/* expect: counter, atomic: lock-free (a signal handler may update it): counter_update_atomic deadlocked */
+/* expect: counter (atomic) lock-free, a signal handler may update it: counter_update_atomic deadlocked */
 #include "races.h"
 
 #include <stdio.h>

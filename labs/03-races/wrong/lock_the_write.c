@@ -1,5 +1,5 @@
 /* WRONG: the mutex covers only the write, not the read before it: the read-then-write is still two steps */
-/* expect: counter, mutex: exact with the window widened: --pattern up */
+/* expect: counter (mutex) exact with the window widened: --pattern up */
 #include "races.h"
 
 #include <stdio.h>

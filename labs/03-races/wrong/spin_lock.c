@@ -1,5 +1,5 @@
 /* WRONG: the "atomic" counter is a spin lock (atomic_flag) around a load and a store: a lock all the same */
-/* expect: counter, atomic: lock-free (a signal handler may update it): counter_update_atomic deadlocked */
+/* expect: counter (atomic) lock-free, a signal handler may update it: counter_update_atomic deadlocked */
 #include "races.h"
 
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* WRONG: deposits take balance_lock, withdrawals a second lock: they exclude only their own kind */
-/* expect: bank account, mutex: exact with the window widened */
+/* expect: bank account (mutex) exact with the window widened */
 #include "races.h"
 
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* WRONG: the counter is made volatile instead of locked: volatile stops no other thread */
-/* expect: counter, mutex: exact with the window widened: --pattern up */
+/* expect: counter (mutex) exact with the window widened: --pattern up */
 #include "races.h"
 
 #include <stdio.h>
