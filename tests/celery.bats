@@ -4,6 +4,7 @@
 # a usage error) and leave nothing behind: their redis-server and Celery
 # workers are gone after a run and after SIGTERM in the middle of one. Only
 # the plain pass: sanitizers do not apply to Python.
+# plain pass only: Python and Redis: the same code in every tree (tests/run leaves this file out of the sanitizer passes)
 bats_require_minimum_version 1.5.0
 load helpers
 

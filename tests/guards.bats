@@ -6,6 +6,7 @@
 #   2. `diff serial.c <model>.c` stays within the budget of the table below,
 #      and every variant file stays under VARIANT_MAX_LINES lines.
 # Each guard is also run on a copy with a planted violation, and must fail.
+# plain pass only: reads the sources: nothing is run (tests/run leaves this file out of the sanitizer passes)
 bats_require_minimum_version 1.5.0
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)

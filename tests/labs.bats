@@ -5,6 +5,7 @@
 # the message its `/* expect: ... */` line names (the proof that the checker
 # is sound); labs/check-class.sh grades a class into points and a CSV.
 # The labs run their own sanitizer builds, so this runs in the plain pass only.
+# plain pass only: each lab makes its own TSan build in its checker (tests/run leaves this file out of the sanitizer passes)
 bats_require_minimum_version 1.5.0
 load helpers
 

@@ -6,6 +6,7 @@
 # the sleep launchers bound --seconds as the C ones do; a malformed manifest
 # counts every flag as an error (exit 3), as a missing one does; an interrupted
 # process pool reaps its workers before it dies. Only the plain pass.
+# plain pass only: the Python variants: the same code in every tree (tests/run leaves this file out of the sanitizer passes)
 bats_require_minimum_version 1.5.0
 load helpers
 

@@ -3,6 +3,7 @@
 # same result object as the C serial variant at small sizes, the same record
 # keys (run_record checks them), exit 2 and one line naming the bad value on
 # a usage error. Only the plain pass: sanitizers do not apply to Python.
+# plain pass only: the Python variants: the same code in every tree, nothing for a sanitizer to see (tests/run leaves this file out of the sanitizer passes)
 bats_require_minimum_version 1.5.0
 load helpers
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # The report's statistics (issue 12): scripts/stats.py against reference
 # values, the noise guard, and the report's verdicts on fixture results.
+# plain pass only: the report's Python statistics: no C code (tests/run leaves this file out of the sanitizer passes)
 bats_require_minimum_version 1.5.0
 load helpers
 
