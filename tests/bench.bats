@@ -39,7 +39,8 @@ link_variants() {  # link_variants dir name...
     jq -e '.nproc >= 1 and (.cpu_model | length) > 0 and (.hyperfine | test("hyperfine"))
            and (.load_average | length) > 0 and (.git_commit | length) > 0' "$dir/machine.json"
     # every workload built has a CSV that parses, with a timed row per model
-    workloads=$(ls "$BIN_DIR" | sed -n 's/^\([a-z]*\)-.*/\1/p' | sort -u)
+    workloads=$(ls "$BIN_DIR" | sed -n 's/^\([a-z]*\)-.*/\1/p' | sort -u |
+                while read -r name; do [ -d "$REPO/workloads/$name" ] && echo "$name"; done)
     for workload in $workloads; do
         /usr/bin/python3 - "$dir/$workload.csv" <<'EOF'
 import csv, sys

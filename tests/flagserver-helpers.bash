@@ -4,7 +4,8 @@
 #
 # FLAGSERVER_MODEL picks the server model under test: empty (the default)
 # is bin/flagserver, NAME is bin/flagserver-NAME. tests/flagserver-models.bats
-# runs tests/flagserver.bats once per model that way.
+# runs tests/flagserver.bats once per model that way; FLAGSERVER_ARGS are
+# extra options for the model (the pools get -j 64).
 
 PYTHON=/usr/bin/python3
 SERVER_BIN=$BIN/flagserver${FLAGSERVER_MODEL:+-$FLAGSERVER_MODEL}
@@ -113,7 +114,8 @@ teardown() {
 start_server() {
     local port_file=$BATS_TEST_TMPDIR/server.port waited=0
     rm -f "$port_file"
-    ${SERVER_LAUNCHER:-} "$SERVER_BIN" --port 0 --port-file "$port_file" "$@" \
+    # shellcheck disable=SC2086  # FLAGSERVER_ARGS: words for the model (-j 64)
+    ${SERVER_LAUNCHER:-} "$SERVER_BIN" ${FLAGSERVER_ARGS:-} --port 0 --port-file "$port_file" "$@" \
         >"$BATS_TEST_TMPDIR/server.out" 2>"$BATS_TEST_TMPDIR/server.err" </dev/null 3>&- &
     SERVER_PID=$!
     until [ -s "$port_file" ]; do
