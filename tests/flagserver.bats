@@ -334,9 +334,11 @@ s.listen()' "$port"
     run $PYTHON "$BATS_FILE_TMPDIR/many.py" "$PORT" 150
     [ "$status" -eq 0 ] || { echo "$output"; false; }
     [ "$output" = "150 of 150 ok" ]
-    # Only the models that hold many connections in one process run out.
+    # Only the models that hold many connections in one process run out
+    # (pthread only when its threads are slower than the clients, as under
+    # TSan they may not be: its check is the 150 served).
     case ${FLAGSERVER_MODEL:-eventloop} in
-    eventloop | pthread | pool) grep -q "accept4: Too many open files" "$BATS_TEST_TMPDIR/server.err" ;;
+    eventloop | pool) grep -q "accept4: Too many open files" "$BATS_TEST_TMPDIR/server.err" ;;
     esac
 }
 
